@@ -5,8 +5,15 @@
 import { Command } from "commander";
 import { register as registerCheck } from "./check.js";
 import { register as registerParse } from "./parse.js";
+import { register as registerServe } from "./serve.js";
+import { register as registerSign } from "./sign.js";
+import { register as registerVerify } from "./verify.js";
+import { register as registerInspect } from "./inspect.js";
+import { register as registerBuild } from "./build.js";
+import { register as registerTest } from "./test.js";
+import { register as registerEval } from "./eval.js";
 
-const VERBS = [registerCheck, registerParse];
+const VERBS = [registerCheck, registerParse, registerServe, registerSign, registerVerify, registerInspect, registerBuild, registerTest, registerEval];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();

@@ -18,6 +18,14 @@
  * - In a `Plan`, the top-level blocks run in order; results are added with `ResultSetAddStmt`.
  *   The plan's locals 0 and 1 are input and data: input may be undefined (0).
  * - Every Func receives input and data as its first two parameters (locals 0 and 1 inside it).
+ * Decisions taken by the wasm backend (src/compiler/wasm) where the above left room:
+ * - The result set is a set: equal results collapse, and results come out in Rego's order.
+ * - Scan visits objects and sets in Rego's sorted key order; over a scalar or undefined it runs
+ *   nothing. ReturnLocal inside a Plan ends the plan.
+ * - An undefined (0) operand makes Equal and NotEqual fail; appending, inserting or adding an
+ *   undefined value (ArrayAppend, ObjectInsert*, SetAdd, ResultSetAdd) does nothing.
+ * - Dot on an array accepts a number index or a canonical index string ("2"), since the
+ *   planner spells refs into base documents as storage paths, as OPA's store does.
  */
 
 /** A local variable slot in the current function or plan. */
@@ -49,6 +57,12 @@ export interface Func {
   blocks: Block[];
   /** The rule path it plans (for names and debugging), e.g. `["a", "b", "p"]`. */
   path: string[];
+  /**
+   * Memoise the result (defined or not) for the rest of the evaluation. Only for functions whose
+   * value depends on nothing but input and data: calls made while a `With` block runs neither
+   * read nor fill the memo, since input or data may differ there.
+   */
+  memo?: boolean;
 }
 
 export interface Plan {

@@ -1,0 +1,124 @@
+/**
+ * Extracts `input.ai` (model, operation, dataset, collection, classification, requested
+ * tokens) as configured: path patterns like `/v1/tenants/{tenant}/collections/{collection}/*`,
+ * headers, or JSON body fields such as OpenAI's `model` and `max_tokens`. Compiled once at start.
+ */
+import type { AttributeSource, ServeConfig } from "../config/schema.js";
+
+export interface AiAttributes {
+  model?: string;
+  operation?: string;
+  dataset?: string;
+  collection?: string;
+  classification?: string;
+  requested_tokens?: number;
+}
+
+interface CompiledRoute {
+  re: RegExp;
+  operation?: string;
+}
+
+export type AiExtractor = (
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  data: unknown,
+) => AiAttributes;
+
+/** `{name}` is one segment, `*` one anonymous segment, `**` the rest of the path. */
+export function compileRoute(pattern: string): RegExp {
+  let re = "^";
+  for (const seg of pattern.split("/").slice(1)) {
+    re += "/";
+    if (seg === "**") re += ".*";
+    else if (seg === "*") re += "[^/]+";
+    else
+      re += seg.replace(/\{([A-Za-z_]\w*)\}|([^{]+)/g, (_m, name: string | undefined, lit: string | undefined) =>
+        name ? `(?<${name}>[^/]+)` : escapeRe(lit!),
+      );
+  }
+  return new RegExp(re + "/?$");
+}
+
+export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
+  const routes: CompiledRoute[] = ai.routes.map((r) => ({ re: compileRoute(r.pattern), operation: r.operation }));
+  const dataPath = ai.classification.data_path.split(".").filter(Boolean);
+  const classHeader = ai.classification.header;
+  return (path, headers, body, data) => {
+    let params: Record<string, string> | undefined;
+    const out: AiAttributes = {};
+    for (const r of routes) {
+      const m = r.re.exec(path);
+      if (m) {
+        params = m.groups;
+        if (r.operation) out.operation = r.operation;
+        break;
+      }
+    }
+    const model = pick(ai.model, params, headers, body);
+    if (typeof model === "string") out.model = model;
+    const dataset = pick(ai.dataset, params, headers, body);
+    if (typeof dataset === "string") out.dataset = dataset;
+    const collection = pick(ai.collection, params, headers, body);
+    if (typeof collection === "string") out.collection = collection;
+    const tokens = toCount(pick(ai.requested_tokens, params, headers, body));
+    if (tokens !== undefined) out.requested_tokens = tokens;
+    // Bundle data is the operator's word and beats a client-supplied header.
+    const fromData = classificationFromData(data, dataPath, out.dataset ?? out.collection);
+    if (fromData !== undefined) out.classification = fromData;
+    else if (classHeader && headers[classHeader] !== undefined) out.classification = headers[classHeader];
+    return out;
+  };
+}
+
+/** Sources are tried in a fixed order: path parameter, JSON body field, header. */
+function pick(src: AttributeSource, params: Record<string, string> | undefined, headers: Record<string, string>, body: unknown): unknown {
+  if (src.path_param && params && params[src.path_param] !== undefined) return safeDecode(params[src.path_param]!);
+  if (src.body_field && body !== undefined) {
+    const v = field(body, src.body_field);
+    if (v !== undefined && v !== null) return v;
+  }
+  if (src.header) return headers[src.header];
+  return undefined;
+}
+
+function field(body: unknown, dotted: string): unknown {
+  let v = body;
+  for (const part of dotted.split(".")) {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+    if (!Object.prototype.hasOwnProperty.call(v, part)) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function toCount(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,15}$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+}
+
+function classificationFromData(data: unknown, path: string[], name: string | undefined): string | undefined {
+  if (name === undefined || path.length === 0) return undefined;
+  let v = data;
+  for (const p of [...path, name]) {
+    if (typeof v !== "object" || v === null || !Object.prototype.hasOwnProperty.call(v, p)) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  if (typeof v === "string") return v;
+  if (typeof v === "object" && v !== null && typeof (v as Record<string, unknown>).classification === "string")
+    return (v as Record<string, string>).classification;
+  return undefined;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

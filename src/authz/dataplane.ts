@@ -1,0 +1,90 @@
+/**
+ * The per-process request side of the sidecar: token verifier, AI extractor, policy slot,
+ * decision log and metrics wired into the Check handler behind the gRPC server. The single
+ * process and each cluster worker build one of these; only the budget store differs.
+ */
+import { readFileSync } from "node:fs";
+import type { Logger } from "pino";
+import type { ServeConfig } from "../config/schema.js";
+import { JwksKeySource, TokenVerifier } from "../identity/index.js";
+import type { BudgetStore } from "../budget/index.js";
+import type { Bundle } from "../bundle/index.js";
+import { compileAiExtractor } from "./ai.js";
+import { createCheckHandler } from "./check.js";
+import { DecisionLog } from "./log.js";
+import { Metrics } from "./metrics.js";
+import { instantiateBundle, PolicySlot } from "./policy.js";
+import { AuthzServer } from "./server.js";
+
+export interface DataPlane {
+  server: AuthzServer;
+  slot: PolicySlot;
+  metrics: Metrics;
+  jwks?: JwksKeySource;
+  /** Instantiates the bundle's policy and swaps it in; throws (and keeps the old one) on failure. */
+  activate(bundle: Bundle): Promise<string>;
+  start(): Promise<string>;
+  shutdown(): Promise<void>;
+}
+
+export async function createDataPlane(config: ServeConfig, budget: BudgetStore, logger: Logger, metrics = new Metrics()): Promise<DataPlane> {
+  const slot = new PolicySlot();
+  const id = config.identity;
+  let jwks: JwksKeySource | undefined;
+  let verifier: TokenVerifier | undefined;
+  if (id.jwks_file || id.jwks_url) {
+    jwks = new JwksKeySource({ file: id.jwks_file, url: id.jwks_url, cacheSeconds: id.jwks_cache_seconds, minRefreshSeconds: id.jwks_min_refresh_seconds });
+    if (id.jwks_file) await jwks.load(); // a broken local file is a startup error
+    else await jwks.load().catch((err: Error) => logger.warn({ msg: "JWKS not reachable at start; tokens fail with jwks_unavailable until it is", error: err.message }));
+    if (id.audience.length === 0) logger.warn({ msg: "identity.audience is empty: tokens issued for any audience are accepted" });
+    if (id.issuer.length === 0) logger.warn({ msg: "identity.issuer is empty: tokens from any issuer whose key is in the JWKS are accepted" });
+    verifier = new TokenVerifier({
+      keys: jwks,
+      issuer: id.issuer,
+      audience: id.audience,
+      algorithms: id.algorithms,
+      clockToleranceSeconds: id.clock_tolerance_seconds,
+      cacheSize: id.token_cache_size,
+    });
+  } else {
+    logger.warn({ msg: "no identity.jwks_file or identity.jwks_url: every request is unauthenticated (reason jwks_unavailable)" });
+  }
+  const log = new DecisionLog(logger, {
+    enabled: config.decision_log.enabled,
+    level: config.decision_log.level,
+    redactHeaders: config.decision_log.redact_headers,
+    mask: config.decision_log.mask,
+    includeHeaders: config.decision_log.include_headers,
+  });
+  const check = createCheckHandler({ config, slot, verifier, budget, ai: compileAiExtractor(config.ai), metrics, log });
+  const server = new AuthzServer({
+    addr: config.server.addr,
+    tls: config.server.tls,
+    check,
+    failStatus: config.policy.error_status,
+    onError: (err) => logger.error({ msg: "check crashed", error: (err as Error)?.stack ?? String(err) }),
+  });
+  return {
+    server,
+    slot,
+    metrics,
+    jwks,
+    async activate(bundle) {
+      const policy = await instantiateBundle(bundle, config.policy.decision_path);
+      slot.set(policy);
+      metrics.bundleActivated(policy.revision, policy.activatedAt);
+      server.setServing(true);
+      return policy.revision;
+    },
+    start: () => server.start(),
+    shutdown: () => server.shutdown(config.server.shutdown_grace_ms),
+  };
+}
+
+/** The verification key text from bundle.verification (inline or file). */
+export function verificationKey(config: ServeConfig): string | undefined {
+  const v = config.bundle.verification;
+  if (v.key !== undefined) return v.key;
+  if (v.key_file === undefined) return undefined;
+  return readFileSync(v.key_file, "utf8");
+}

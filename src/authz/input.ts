@@ -1,0 +1,227 @@
+/**
+ * CheckRequest → the opa-envoy-plugin input: `attributes` in protojson form (lowerCamelCase
+ * names, int64 as strings, Timestamp as RFC 3339, Struct as JSON), `parsed_path`,
+ * `parsed_query`, `parsed_body` (JSON or form, within the size limit), `truncated_body`, `version`.
+ * Malformed parts are tolerated: a bad body is simply not parsed; nothing here throws on input.
+ */
+
+export interface RequestView {
+  /** The path without query and fragment, as Envoy sent it (still percent-encoded). */
+  path: string;
+  headers: Record<string, string>;
+  method: string;
+  principal?: string;
+}
+
+export interface BaseInput {
+  attributes: Record<string, unknown>;
+  parsed_path: string[];
+  parsed_query: Record<string, string[]>;
+  parsed_body?: unknown;
+  truncated_body: boolean;
+  version: { encoding: string; ext_authz: string };
+  [extra: string]: unknown;
+}
+
+const VERSION = Object.freeze({ encoding: "protojson", ext_authz: "v3" });
+const EMPTY: Record<string, string> = Object.freeze(Object.create(null));
+
+/**
+ * Builds the input from a request decoded by proto-loader (camelCase, longs as strings,
+ * bytes as Buffers). The decoded object is reused in place: it is ours and dies with the call.
+ */
+export function buildInput(req: unknown, maxBodyBytes: number): { input: BaseInput; view: RequestView } {
+  const attributes = asObject(asObject(req).attributes);
+  const request = asObject(attributes.request);
+  const http = asObject(request.http);
+  attributes.request = request;
+  request.http = http;
+
+  let headers = http.headers as Record<string, string> | undefined;
+  if (!isObject(headers)) {
+    headers = headersFromMap(http.headerMap);
+    if (headers !== EMPTY) http.headers = headers;
+  }
+  if (request.time !== undefined) request.time = timestamp(request.time);
+  let rawBody: Buffer | undefined;
+  if (http.rawBody !== undefined) {
+    rawBody = Buffer.isBuffer(http.rawBody) ? http.rawBody : undefined;
+    http.rawBody = rawBody ? rawBody.toString("base64") : undefined;
+  }
+  if (isObject(http.headerMap)) http.headerMap = headerMapJson(http.headerMap);
+  for (const k of ["metadataContext", "routeMetadataContext"]) {
+    if (attributes[k] !== undefined) attributes[k] = metadataJson(attributes[k]);
+  }
+  for (const peer of [attributes.source, attributes.destination]) {
+    if (isObject(peer) && Buffer.isBuffer(peer.certificate)) peer.certificate = peer.certificate.toString();
+  }
+
+  const fullPath = typeof http.path === "string" ? http.path : "";
+  const { path, query } = splitPath(fullPath);
+  const input: BaseInput = {
+    attributes,
+    parsed_path: parsePath(path),
+    parsed_query: parseQuery(query),
+    truncated_body: false,
+    version: VERSION,
+  };
+  const body = typeof http.body === "string" && http.body !== "" ? http.body : rawBody && rawBody.length ? rawBody : undefined;
+  if (body !== undefined) {
+    const { parsed, truncated } = parseBody(headers, body, maxBodyBytes);
+    if (parsed !== undefined) input.parsed_body = parsed;
+    input.truncated_body = truncated;
+  }
+  const source = attributes.source;
+  const principal = isObject(source) && typeof source.principal === "string" && source.principal ? source.principal : undefined;
+  return { input, view: { path, headers, method: typeof http.method === "string" ? http.method : "", principal } };
+}
+
+export function splitPath(full: string): { path: string; query: string } {
+  const hash = full.indexOf("#");
+  const noFrag = hash >= 0 ? full.slice(0, hash) : full;
+  const q = noFrag.indexOf("?");
+  return q >= 0 ? { path: noFrag.slice(0, q), query: noFrag.slice(q + 1) } : { path: noFrag, query: "" };
+}
+
+/** As the plugin: leading slashes trimmed, split on "/", each segment percent-decoded. */
+export function parsePath(path: string): string[] {
+  let i = 0;
+  while (i < path.length && path.charCodeAt(i) === 47) i++;
+  const segs = path.slice(i).split("/");
+  for (let j = 0; j < segs.length; j++) {
+    const s = segs[j]!;
+    if (s.includes("%")) segs[j] = decode(s, false);
+  }
+  return segs;
+}
+
+/** Every key maps to the array of its values, in order, as Go's url.ParseQuery. */
+export function parseQuery(query: string): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null);
+  if (query === "") return out;
+  for (const pair of query.split("&")) {
+    if (pair === "") continue;
+    const eq = pair.indexOf("=");
+    const k = decode(eq >= 0 ? pair.slice(0, eq) : pair, true);
+    const v = eq >= 0 ? decode(pair.slice(eq + 1), true) : "";
+    (out[k] ??= []).push(v);
+  }
+  return out;
+}
+
+export function parseBody(
+  headers: Record<string, string>,
+  body: string | Buffer,
+  maxBodyBytes: number,
+): { parsed?: unknown; truncated: boolean } {
+  const size = typeof body === "string" ? Buffer.byteLength(body) : body.length;
+  const declared = headers["content-length"];
+  const declaredLen = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : -1;
+  // Envoy forwards at most max_request_bytes; a shorter body than announced was cut.
+  const truncated = (declaredLen >= 0 && declaredLen > size) || headers["x-envoy-auth-partial-body"] === "true";
+  if (truncated) return { truncated: true };
+  if (size > maxBodyBytes) return { truncated: true };
+  const ct = (headers["content-type"] ?? "").toLowerCase();
+  const text = typeof body === "string" ? body : body.toString("utf8");
+  if (ct.includes("application/json") || /\+json\b/.test(ct)) {
+    try {
+      return { parsed: JSON.parse(text), truncated: false };
+    } catch {
+      return { truncated: false };
+    }
+  }
+  if (ct.includes("application/x-www-form-urlencoded")) return { parsed: parseQuery(text), truncated: false };
+  return { truncated: false };
+}
+
+function decode(s: string, plus: boolean): string {
+  const t = plus && s.includes("+") ? s.replace(/\+/g, " ") : s;
+  if (!t.includes("%")) return t;
+  try {
+    return decodeURIComponent(t);
+  } catch {
+    return t;
+  }
+}
+
+function headersFromMap(headerMap: unknown): Record<string, string> {
+  if (!isObject(headerMap) || !Array.isArray(headerMap.headers)) return EMPTY;
+  const out: Record<string, string> = Object.create(null);
+  for (const h of headerMap.headers) {
+    if (!isObject(h) || typeof h.key !== "string") continue;
+    const v = typeof h.value === "string" && h.value !== "" ? h.value : Buffer.isBuffer(h.rawValue) ? h.rawValue.toString("utf8") : "";
+    const k = h.key.toLowerCase();
+    out[k] = out[k] === undefined ? v : `${out[k]},${v}`;
+  }
+  return out;
+}
+
+function headerMapJson(headerMap: Record<string, unknown>): unknown {
+  if (!Array.isArray(headerMap.headers)) return headerMap;
+  return {
+    headers: headerMap.headers.map((h: unknown) =>
+      isObject(h) && Buffer.isBuffer(h.rawValue) ? { ...h, rawValue: h.rawValue.toString("base64") } : h,
+    ),
+  };
+}
+
+/** google.protobuf.Timestamp → RFC 3339, as protojson prints it. */
+function timestamp(t: unknown): unknown {
+  if (!isObject(t)) return t;
+  const secs = Number(t.seconds ?? 0);
+  const nanos = Number(t.nanos ?? 0);
+  if (!Number.isFinite(secs) || !Number.isFinite(nanos)) return t;
+  const d = new Date(secs * 1000 + Math.floor(nanos / 1e6));
+  if (Number.isNaN(d.getTime())) return t;
+  const iso = d.toISOString();
+  if (nanos === 0) return iso.replace(".000Z", "Z");
+  return iso.slice(0, 19) + "." + String(nanos).padStart(9, "0").replace(/0+$/, "") + "Z";
+}
+
+/** config.core.v3.Metadata: filterMetadata holds Structs, which protojson prints as plain JSON. */
+function metadataJson(m: unknown): unknown {
+  if (!isObject(m)) return m;
+  const out: Record<string, unknown> = {};
+  if (isObject(m.filterMetadata)) {
+    const fm: Record<string, unknown> = Object.create(null);
+    for (const [k, s] of Object.entries(m.filterMetadata)) fm[k] = structJson(s);
+    out.filterMetadata = fm;
+  }
+  if (isObject(m.typedFilterMetadata)) {
+    const tm: Record<string, unknown> = Object.create(null);
+    for (const [k, a] of Object.entries(m.typedFilterMetadata)) {
+      const any = asObject(a);
+      tm[k] = { "@type": any.typeUrl ?? any.type_url, value: Buffer.isBuffer(any.value) ? any.value.toString("base64") : any.value };
+    }
+    out.typedFilterMetadata = tm;
+  }
+  return out;
+}
+
+export function structJson(s: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  if (!isObject(s) || !isObject(s.fields)) return out;
+  for (const [k, v] of Object.entries(s.fields)) out[k] = valueJson(v);
+  return out;
+}
+
+function valueJson(v: unknown): unknown {
+  if (!isObject(v)) return null;
+  if ("stringValue" in v) return v.stringValue;
+  if ("numberValue" in v) return v.numberValue;
+  if ("boolValue" in v) return v.boolValue;
+  if ("structValue" in v) return structJson(v.structValue);
+  if ("listValue" in v) {
+    const l = asObject(v.listValue);
+    return Array.isArray(l.values) ? l.values.map(valueJson) : [];
+  }
+  return null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);
+}
+
+function asObject(v: unknown): Record<string, unknown> {
+  return isObject(v) ? v : {};
+}

@@ -1,0 +1,89 @@
+/**
+ * Decision logs: one pino JSON line per Check with the fields operators search on (decision
+ * id, trace id, method, path, tenant, subject, actors, model, result, status, revision, eval µs).
+ * Credentials and bodies never reach the log; listed headers are masked when headers are logged.
+ */
+import pino, { type Logger } from "pino";
+import type { Outcome } from "./decision.js";
+import type { Identity } from "../identity/index.js";
+import type { AiAttributes } from "./ai.js";
+
+export interface DecisionRecord {
+  decisionId: string;
+  headers: Record<string, string>;
+  method: string;
+  path: string;
+  identity: Identity;
+  ai: AiAttributes;
+  outcome: Outcome;
+  revision: string | undefined;
+  evalMicros: number;
+  totalMicros: number;
+  budgetKey?: string;
+}
+
+export interface LogOptions {
+  enabled: boolean;
+  level: string;
+  redactHeaders: string[];
+  mask: string;
+  includeHeaders: boolean;
+}
+
+export function createLogger(level: string, dest?: pino.DestinationStream): Logger {
+  return pino({ level, base: { service: "regent", pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest ?? pino.destination({ dest: 1, sync: false }));
+}
+
+export class DecisionLog {
+  private readonly redact: Set<string>;
+
+  constructor(private readonly logger: Logger, private readonly opts: LogOptions) {
+    this.redact = new Set(opts.redactHeaders.map((h) => h.toLowerCase()));
+  }
+
+  write(r: DecisionRecord): void {
+    if (!this.opts.enabled) return;
+    const id = r.identity;
+    const line: Record<string, unknown> = {
+      msg: "decision",
+      decision_id: r.decisionId,
+      trace_id: traceId(r.headers),
+      method: r.method,
+      path: r.path,
+      tenant: id.tenant,
+      subject: id.subject,
+      actors: id.actors.length ? id.actors.map((a) => (typeof a.sub === "string" ? a.sub : a.client_id ?? "?")) : undefined,
+      workload: id.workload,
+      authenticated: id.authenticated,
+      auth_reason: id.reason,
+      model: r.ai.model,
+      result: r.outcome.allowed ? "allow" : "deny",
+      http_status: r.outcome.httpStatus,
+      reason: r.outcome.reason,
+      error: r.outcome.error,
+      budget_key: r.budgetKey,
+      bundle_revision: r.revision,
+      eval_us: r.evalMicros,
+      total_us: r.totalMicros,
+    };
+    if (this.opts.includeHeaders) line.headers = this.maskHeaders(r.headers);
+    if (r.outcome.error) this.logger.warn(line);
+    else this.logger.info(line);
+  }
+
+  maskHeaders(headers: Record<string, string>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) out[k] = this.redact.has(k) ? this.opts.mask : v;
+    return out;
+  }
+}
+
+/** W3C traceparent's trace-id, else x-request-id (Envoy's), else b3. */
+export function traceId(h: Record<string, string>): string | undefined {
+  const tp = h["traceparent"];
+  if (tp) {
+    const parts = tp.split("-");
+    if (parts.length >= 4 && /^[0-9a-f]{32}$/.test(parts[1]!)) return parts[1];
+  }
+  return h["x-request-id"] ?? h["x-b3-traceid"];
+}

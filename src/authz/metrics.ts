@@ -1,0 +1,55 @@
+/**
+ * The sidecar's Prometheus metrics (prom-client), in a registry of their own: decisions by
+ * result, decision latency, bundle revision and age, bundle activations and rejections,
+ * budget rejections, and JWT failures by reason. Workers' registries are summed by the primary.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly decisions: Counter<"result">;
+  readonly latency: Histogram<"result">;
+  readonly jwtFailures: Counter<"reason">;
+  readonly budgetRejections: Counter<"scope">;
+  readonly bundleActivations: Counter<"result">;
+  readonly bundleInfo: Gauge<"revision">;
+  readonly bundleActivatedAt: Gauge;
+  readonly evalErrors: Counter;
+  private activatedAt = 0;
+
+  constructor() {
+    const registers = [this.registry];
+    this.decisions = new Counter({ name: "regent_decisions_total", help: "Check decisions by result (allow, deny, error).", labelNames: ["result"], registers });
+    this.latency = new Histogram({
+      name: "regent_decision_duration_seconds",
+      help: "Time from CheckRequest decoded to CheckResponse ready.",
+      labelNames: ["result"],
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5],
+      registers,
+    });
+    this.jwtFailures = new Counter({ name: "regent_jwt_failures_total", help: "Bearer tokens that failed verification, by reason.", labelNames: ["reason"], registers });
+    this.budgetRejections = new Counter({ name: "regent_budget_rejections_total", help: "Allowed requests denied because the token budget was spent.", labelNames: ["scope"], registers });
+    this.bundleActivations = new Counter({ name: "regent_bundle_activations_total", help: "Bundle activations by result (activated, rejected).", labelNames: ["result"], registers });
+    this.evalErrors = new Counter({ name: "regent_eval_errors_total", help: "Policy evaluation errors (each answered per fail mode).", registers });
+    this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
+    const self = this;
+    this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
+    new Gauge({
+      name: "regent_bundle_age_seconds",
+      help: "Seconds since the active bundle was activated.",
+      registers,
+      aggregator: "min",
+      collect() {
+        if (self.activatedAt) this.set((Date.now() - self.activatedAt) / 1000);
+      },
+    });
+  }
+
+  bundleActivated(revision: string, at: number): void {
+    this.bundleInfo.reset();
+    this.bundleInfo.set({ revision }, 1);
+    this.bundleActivatedAt.set(at / 1000);
+    this.activatedAt = at;
+    this.bundleActivations.inc({ result: "activated" });
+  }
+}

@@ -1,0 +1,320 @@
+/**
+ * The shape of `regent serve`'s configuration, its defaults, and a small validator that refuses
+ * unknown keys and wrong types naming the exact dotted key, so a typo fails at start, not at 3 a.m.
+ */
+import { RegentError } from "../errors.js";
+import { CONFIG_INVALID } from "./errors.js";
+import { ENVOY_STATUS_CODES } from "./envoy-status.js";
+
+export interface AttributeSource {
+  header?: string;
+  body_field?: string;
+  path_param?: string;
+}
+
+export interface RouteConfig {
+  pattern: string;
+  operation?: string;
+}
+
+export interface ServeConfig {
+  server: {
+    addr: string;
+    admin_addr: string;
+    workers: number;
+    shutdown_grace_ms: number;
+    tls: { cert_file?: string; key_file?: string; client_ca_file?: string; require_client_cert: boolean };
+  };
+  policy: {
+    decision_path: string;
+    fail_mode: "deny" | "allow";
+    error_status: number;
+    max_body_bytes: number;
+  };
+  bundle: {
+    source?: string;
+    poll_min_seconds: number;
+    poll_max_seconds: number;
+    persist_dir?: string;
+    bearer_token?: string;
+    verification: { key_file?: string; key?: string; key_id?: string; scope?: string };
+  };
+  identity: {
+    header: string;
+    scheme: string;
+    jwks_file?: string;
+    jwks_url?: string;
+    issuer: string[];
+    audience: string[];
+    algorithms: string[];
+    clock_tolerance_seconds: number;
+    tenant_claim: string;
+    roles_claim: string;
+    plan_claim: string;
+    purpose_claim: string;
+    jwks_cache_seconds: number;
+    jwks_min_refresh_seconds: number;
+    token_cache_size: number;
+  };
+  ai: {
+    routes: RouteConfig[];
+    model: AttributeSource;
+    dataset: AttributeSource;
+    collection: AttributeSource;
+    requested_tokens: AttributeSource;
+    classification: { header?: string; data_path: string };
+  };
+  budget: {
+    scope: "tenant" | "user" | "plan" | "none";
+    window_seconds: number;
+    default_limit: number;
+    limits: Record<string, number>;
+    plan_limits: Record<string, number>;
+    exhausted_status: number;
+  };
+  decision_log: {
+    enabled: boolean;
+    redact_headers: string[];
+    mask: string;
+    level: string;
+    include_headers: boolean;
+  };
+}
+
+export function defaultConfig(): ServeConfig {
+  return {
+    server: {
+      addr: "127.0.0.1:9191",
+      admin_addr: "127.0.0.1:8181",
+      workers: 0,
+      shutdown_grace_ms: 10_000,
+      tls: { require_client_cert: false },
+    },
+    policy: { decision_path: "envoy/authz/allow", fail_mode: "deny", error_status: 403, max_body_bytes: 65_536 },
+    bundle: { poll_min_seconds: 10, poll_max_seconds: 20, verification: {} },
+    identity: {
+      header: "authorization",
+      scheme: "Bearer",
+      issuer: [],
+      audience: [],
+      algorithms: ["RS256", "ES256", "PS256", "EdDSA"],
+      clock_tolerance_seconds: 30,
+      tenant_claim: "tenant",
+      roles_claim: "roles",
+      plan_claim: "plan",
+      purpose_claim: "purpose",
+      jwks_cache_seconds: 600,
+      jwks_min_refresh_seconds: 30,
+      token_cache_size: 10_000,
+    },
+    ai: {
+      routes: [],
+      model: { body_field: "model" },
+      dataset: {},
+      collection: {},
+      requested_tokens: { body_field: "max_tokens" },
+      classification: { data_path: "regent.datasets" },
+    },
+    budget: {
+      scope: "none",
+      window_seconds: 86_400,
+      default_limit: 0,
+      limits: {},
+      plan_limits: {},
+      exhausted_status: 429,
+    },
+    decision_log: {
+      enabled: true,
+      redact_headers: ["authorization", "cookie", "set-cookie", "proxy-authorization", "x-api-key"],
+      mask: "[REDACTED]",
+      level: "info",
+      include_headers: false,
+    },
+  };
+}
+
+/** jose's names; `none` is deliberately absent so it can never be allowed. */
+export const JWS_ALGORITHMS = [
+  "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519",
+  "HS256", "HS384", "HS512",
+];
+
+type Check = (value: unknown, key: string) => unknown;
+
+const fail = (key: string, msg: string): never => {
+  throw new RegentError(CONFIG_INVALID, `${key}: ${msg}`);
+};
+
+const str: Check = (v, k) => (typeof v === "string" && v !== "" ? v : fail(k, `must be a non-empty string, got ${show(v)}`));
+const bool: Check = (v, k) => (typeof v === "boolean" ? v : fail(k, `must be true or false, got ${show(v)}`));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER): Check => (v, k) =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max
+    ? v
+    : fail(k, `must be an integer between ${min} and ${max}, got ${show(v)}`);
+const oneOf = (...allowed: string[]): Check => (v, k) =>
+  typeof v === "string" && allowed.includes(v) ? v : fail(k, `must be one of ${allowed.join(", ")}, got ${show(v)}`);
+const strList = (item: Check = str): Check => (v, k) => {
+  const list = typeof v === "string" ? [v] : v;
+  if (!Array.isArray(list)) return fail(k, `must be a string or a list of strings, got ${show(v)}`);
+  return list.map((x, i) => item(x, `${k}[${i}]`));
+};
+const numberMap: Check = (v, k) => {
+  if (!isPlainObject(v)) return fail(k, `must be a map of name to integer, got ${show(v)}`);
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(v)) out[name] = int(0)(n, `${k}.${name}`) as number;
+  return out;
+};
+const addr: Check = (v, k) => {
+  const s = str(v, k) as string;
+  if (s.startsWith("unix:")) return s.length > 5 ? s : fail(k, "unix: needs a socket path");
+  const m = /^(.*):(\d+)$/.exec(s);
+  if (!m || Number(m[2]) > 65535) return fail(k, `must be host:port or unix:/path, got ${show(v)}`);
+  return s;
+};
+const source: Spec = { header: str, body_field: str, path_param: str };
+const route: Check = (v, k) => {
+  if (!isPlainObject(v)) return fail(k, `must be an object with pattern and operation, got ${show(v)}`);
+  const out = walk({ pattern: str, operation: str }, v, k) as unknown as RouteConfig;
+  if (out.pattern === undefined) fail(`${k}.pattern`, "is required");
+  if (!out.pattern.startsWith("/")) fail(`${k}.pattern`, `must start with "/", got ${show(out.pattern)}`);
+  return out;
+};
+const routes: Check = (v, k) => (Array.isArray(v) ? v.map((r, i) => route(r, `${k}[${i}]`)) : fail(k, "must be a list of routes"));
+
+interface Spec {
+  [key: string]: Check | Spec;
+}
+
+const SPEC: Spec = {
+  server: {
+    addr,
+    admin_addr: addr,
+    workers: int(0, 256),
+    shutdown_grace_ms: int(0, 600_000),
+    tls: { cert_file: str, key_file: str, client_ca_file: str, require_client_cert: bool },
+  },
+  policy: {
+    decision_path: (v, k) => {
+      const s = str(v, k) as string;
+      return /^[A-Za-z_][\w-]*(\/[A-Za-z_][\w-]*)*$/.test(s) ? s : fail(k, `must look like envoy/authz/allow, got ${show(v)}`);
+    },
+    fail_mode: oneOf("deny", "allow"),
+    error_status: (v, k) => (typeof v === "number" && ENVOY_STATUS_CODES.has(v) && v >= 400 ? v : fail(k, `must be a 4xx or 5xx status that Envoy accepts, got ${show(v)}`)),
+    max_body_bytes: int(0, 64 * 1024 * 1024),
+  },
+  bundle: {
+    source: str,
+    poll_min_seconds: int(1, 86_400),
+    poll_max_seconds: int(1, 86_400),
+    persist_dir: str,
+    bearer_token: str,
+    verification: { key_file: str, key: str, key_id: str, scope: str },
+  },
+  identity: {
+    header: (v, k) => (str(v, k) as string).toLowerCase(),
+    scheme: str,
+    jwks_file: str,
+    jwks_url: (v, k) => {
+      const s = str(v, k) as string;
+      return /^https?:\/\//.test(s) ? s : fail(k, `must be an http(s) URL, got ${show(v)}`);
+    },
+    issuer: strList(),
+    audience: strList(),
+    algorithms: strList(oneOfAlg),
+    clock_tolerance_seconds: int(0, 3600),
+    tenant_claim: str,
+    roles_claim: str,
+    plan_claim: str,
+    purpose_claim: str,
+    jwks_cache_seconds: int(1, 86_400),
+    jwks_min_refresh_seconds: int(0, 86_400),
+    token_cache_size: int(0, 10_000_000),
+  },
+  ai: {
+    routes,
+    model: source,
+    dataset: source,
+    collection: source,
+    requested_tokens: source,
+    classification: { header: str, data_path: str },
+  },
+  budget: {
+    scope: oneOf("tenant", "user", "plan", "none"),
+    window_seconds: int(1, 366 * 86_400),
+    default_limit: int(0),
+    limits: numberMap,
+    plan_limits: numberMap,
+    exhausted_status: (v, k) => (v === 429 || v === 402 ? v : fail(k, `must be 429 or 402, got ${show(v)}`)),
+  },
+  decision_log: {
+    enabled: bool,
+    redact_headers: (v, k) => (strList()(v, k) as string[]).map((h) => h.toLowerCase()),
+    mask: (v, k) => (typeof v === "string" ? v : fail(k, `must be a string, got ${show(v)}`)),
+    level: oneOf("trace", "debug", "info", "warn", "error", "fatal", "silent"),
+    include_headers: bool,
+  },
+};
+
+function oneOfAlg(v: unknown, k: string): unknown {
+  if (typeof v === "string" && v.toLowerCase() === "none") return fail(k, `"none" is never an allowed algorithm`);
+  return oneOf(...JWS_ALGORITHMS)(v, k);
+}
+
+/** Validates `raw` (already merged from file, env and flags) onto the defaults. */
+export function validateConfig(raw: unknown): ServeConfig {
+  if (raw === null || raw === undefined) return defaultConfig();
+  if (!isPlainObject(raw)) fail("(root)", `must be a mapping, got ${show(raw)}`);
+  const merged = mergeDeep(defaultConfig() as unknown as Record<string, unknown>, raw as Record<string, unknown>);
+  const out = walk(SPEC, merged, "") as unknown as ServeConfig;
+  crossCheck(out);
+  return out;
+}
+
+function crossCheck(c: ServeConfig): void {
+  if (c.bundle.poll_max_seconds < c.bundle.poll_min_seconds)
+    fail("bundle.poll_max_seconds", `must be >= bundle.poll_min_seconds (${c.bundle.poll_min_seconds})`);
+  if (c.identity.jwks_file && c.identity.jwks_url) fail("identity.jwks_url", "set either identity.jwks_file or identity.jwks_url, not both");
+  const tls = c.server.tls;
+  if ((tls.cert_file === undefined) !== (tls.key_file === undefined))
+    fail(tls.cert_file ? "server.tls.key_file" : "server.tls.cert_file", "server.tls.cert_file and server.tls.key_file go together");
+  if (tls.client_ca_file && !tls.cert_file) fail("server.tls.client_ca_file", "needs server.tls.cert_file and key_file");
+  if (tls.require_client_cert && !tls.client_ca_file) fail("server.tls.require_client_cert", "needs server.tls.client_ca_file");
+  const v = c.bundle.verification;
+  if (v.key && v.key_file) fail("bundle.verification.key", "set either key or key_file, not both");
+}
+
+function walk(spec: Spec, value: unknown, prefix: string): unknown {
+  if (!isPlainObject(value)) return fail(prefix || "(root)", `must be a mapping, got ${show(value)}`);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const rule = spec[key];
+    if (rule === undefined) fail(path, `unknown key (known here: ${Object.keys(spec).join(", ")})`);
+    if (v === undefined || v === null) continue;
+    out[key] = typeof rule === "function" ? rule(v, path) : walk(rule as Spec, v, path);
+  }
+  return out;
+}
+
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isPlainObject(b) && isPlainObject(v) && !isMapKey(k) ? mergeDeep(b, v) : v;
+  }
+  return out;
+}
+
+/** Maps whose keys are names (not settings) replace rather than merge. */
+function isMapKey(k: string): boolean {
+  return k === "limits" || k === "plan_limits";
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + "..." : s;
+}

@@ -1,0 +1,162 @@
+/**
+ * Runs one conformance case end to end through regent's real path: compile the modules (the
+ * query's rule as the entrypoint, or the query itself as a module), load the module with the
+ * published opa-wasm SDK, evaluate with the case's data and input, and compare with the case.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { compile } from "../compiler/index.js";
+import { queryModule, ruleQuery } from "../compiler/query.js";
+import { loadPolicy } from "../evaluator/index.js";
+import { hostBuiltins, strictHostBuiltins } from "../builtins/index.js";
+import { RegentError, RegentErrors } from "../errors.js";
+import { parseTerm } from "../rego/index.js";
+import type { Term } from "../rego/ast.js";
+
+export interface EvalCaseInput {
+  note: string;
+  query: string;
+  modules?: string[];
+  data?: unknown;
+  input?: unknown;
+  input_term?: string;
+  want_result?: Record<string, unknown>[];
+  want_error?: string;
+  want_error_code?: string;
+  sort_bindings?: boolean;
+  strict_error?: boolean;
+}
+
+export type EvalOutcome = { status: "pass" } | { status: "fail"; reason: string } | { status: "skip"; reason: string };
+
+/** Built-ins no Wasm target can serve; a case that needs one is skipped with this reason. */
+const UNSERVABLE: [RegExp, string][] = [
+  [/\bhttp\.send\b/, "http.send needs network access, which no Wasm target has"],
+  [/\bopa\.runtime\b/, "opa.runtime describes an OPA process; a Wasm module has none"],
+  [/\bnet\.lookup_ip_addr\b/, "net.lookup_ip_addr needs DNS, which no Wasm target has"],
+  [/\brand\.intn\b/, "rand.* is nondeterministic and not available to Wasm targets"],
+  [/\btrace\(/, "trace writes to OPA's tracer, which Wasm targets do not have"],
+];
+
+export async function runEvalCase(c: EvalCaseInput): Promise<EvalOutcome> {
+  const sources = (c.modules ?? []).join("\n");
+  for (const [re, reason] of UNSERVABLE) if (re.test(sources) || re.test(c.query)) return { status: "skip", reason };
+
+  const direct = ruleQuery(c.query);
+  const query = direct ? null : tryQueryModule(c.query);
+  if (!direct && query instanceof RegentErrors) return { status: "fail", reason: `query does not parse: ${query.message}` };
+  const modules = (c.modules ?? []).map((source, i) => ({ path: `module-${i}.rego`, source }));
+  if (query && !(query instanceof RegentErrors)) modules.push({ path: "query.rego", source: query.source });
+  const entrypoint = direct ? direct.entrypoint : (query as { entrypoint: string }).entrypoint;
+
+  let input: unknown;
+  if (c.input_term !== undefined) {
+    try {
+      input = termToJSON(parseTerm(c.input_term, "input_term"));
+    } catch (e) {
+      return { status: "skip", reason: `input_term is not a JSON value: ${(e as Error).message}` };
+    }
+  } else input = c.input;
+
+  let bindings: unknown[];
+  try {
+    const compiled = await compile({ modules, entrypoints: [entrypoint], annotatedEntrypoints: false });
+    const policy = await loadPolicy(compiled.wasm, { builtins: c.strict_error ? strictHostBuiltins : hostBuiltins });
+    policy.setData(c.data ?? {});
+    const rs = policy.evaluate(input, entrypoint);
+    if (direct) bindings = rs.length > 0 ? [{ [direct.variable]: rs[0]!.result }] : [];
+    else bindings = rs.length > 0 ? (rs[0]!.result as unknown[]) : [];
+  } catch (e) {
+    return compareError(c, e);
+  }
+  if (c.want_error_code || c.want_error) {
+    return { status: "fail", reason: `want error ${c.want_error_code ?? ""} ${c.want_error ?? ""}, got result ${JSON.stringify(bindings)}` };
+  }
+  const want = c.want_result ?? [];
+  const got = c.sort_bindings ? sortBindings(bindings) : bindings;
+  const wanted = c.sort_bindings ? sortBindings(want) : want;
+  if (isDeepStrictEqual(normalize(got), normalize(wanted))) return { status: "pass" };
+  return { status: "fail", reason: `want ${JSON.stringify(wanted)}, got ${JSON.stringify(got)}` };
+}
+
+function tryQueryModule(q: string): ReturnType<typeof queryModule> | RegentErrors {
+  try {
+    return queryModule(q);
+  } catch (e) {
+    if (e instanceof RegentErrors) return e;
+    throw e;
+  }
+}
+
+function compareError(c: EvalCaseInput, e: unknown): EvalOutcome {
+  const errors: RegentError[] = e instanceof RegentErrors ? e.errors : e instanceof RegentError ? [e] : [];
+  if (errors.length === 0) return { status: "fail", reason: `crashed: ${(e as Error)?.stack ?? String(e)}` };
+  const unsupported = errors.find((x) => /not supported by regent's WebAssembly target/.test(x.message));
+  if (unsupported) return { status: "skip", reason: unsupported.message };
+  const text = errors.map((x) => x.toString()).join("\n");
+  if (!c.want_error_code && !c.want_error) return { status: "fail", reason: `unexpected error: ${text}` };
+  if (c.want_error_code && !errors.some((x) => x.code === c.want_error_code)) {
+    return { status: "fail", reason: `want error code ${c.want_error_code}, got: ${text}` };
+  }
+  if (c.want_error && !errors.some((x) => x.toString().includes(c.want_error!))) {
+    return { status: "fail", reason: `want error "${c.want_error}", got: ${text}` };
+  }
+  return { status: "pass" };
+}
+
+/** A ground term as JSON; sets become sorted arrays, as they would after a JSON round trip. */
+function termToJSON(t: Term): unknown {
+  switch (t.type) {
+    case "null":
+      return null;
+    case "boolean":
+      return t.value;
+    case "number":
+      return Number(t.value);
+    case "string":
+      return t.value;
+    case "array":
+      return t.items.map(termToJSON);
+    case "set":
+      throw new Error("a set cannot be passed as JSON input");
+    case "object": {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of t.items) {
+        if (k.type !== "string") throw new Error("object keys must be strings");
+        o[k.value] = termToJSON(v);
+      }
+      return o;
+    }
+    default:
+      throw new Error(`${t.type} is not a value`);
+  }
+}
+
+/** `sort_bindings`: order the solutions, and the array values inside each binding. */
+function sortBindings(bs: unknown[]): unknown[] {
+  return sortValues(
+    bs.map((b) => {
+      if (!b || typeof b !== "object") return b;
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(b)) o[k] = Array.isArray(v) ? sortValues(v) : v;
+      return o;
+    }),
+  );
+}
+
+function sortValues(xs: unknown[]): unknown[] {
+  return [...xs].sort((a, b) => {
+    const x = JSON.stringify(normalize(a)), y = JSON.stringify(normalize(b));
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/** Objects compare regardless of key order. */
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === "object") {
+    const o: Record<string, unknown> = {};
+    for (const k of Object.keys(v as object).sort()) o[k] = normalize((v as Record<string, unknown>)[k]);
+    return o;
+  }
+  return v;
+}

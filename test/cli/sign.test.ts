@@ -1,0 +1,69 @@
+/**
+ * `regent sign`: signs archives in place or to -o, folders by writing .signatures.json, with
+ * claims files and key ids; bad keys and claims are clear errors.
+ */
+import { mkdtemp, readFile, rm, writeFile, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readBundle, writeFilesToDir } from "../../src/bundle/fs.js";
+import { verifyBundle } from "../../src/bundle/verify.js";
+import { writeBundle } from "../../src/bundle/write.js";
+import { runSign } from "../../src/cli/sign.js";
+import { sampleBundle, sampleFiles } from "../bundle/fixtures.js";
+import { runVerbProcess } from "./cli-harness.js";
+
+let dir: string;
+let privPath: string;
+let pub: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "regent-cli-sign-"));
+  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+  privPath = join(dir, "key.pem");
+  await writeFile(privPath, await exportPKCS8(privateKey));
+  pub = await exportSPKI(publicKey);
+  await writeFile(join(dir, "bundle.tar.gz"), await writeBundle(sampleBundle()));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("regent sign", () => {
+  it("signs an archive to -o with claims, key id and scope", async () => {
+    await writeFile(join(dir, "claims.json"), JSON.stringify({ iss: "ci", iat: 1700000000 }));
+    const r = await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "ES256", keyId: "ci-2026", scope: "prod", claimsFile: join(dir, "claims.json"), output: join(dir, "signed.tar.gz") });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/signed 4 files with ES256 \(key id ci-2026\)/);
+    const signed = await readBundle(join(dir, "signed.tar.gz"));
+    const payload = JSON.parse(Buffer.from(signed.signatures!.signatures[0].split(".")[1], "base64url").toString());
+    expect(payload).toMatchObject({ iss: "ci", iat: 1700000000, scope: "prod" });
+    expect((await verifyBundle(signed, { key: pub, scope: "prod" })).ok).toBe(true);
+  });
+
+  it("signs a folder by writing .signatures.json into it", async () => {
+    const folder = join(dir, "folder");
+    await writeFilesToDir(sampleFiles(), folder);
+    const r = await runSign(folder, { signingKey: "a-shared-secret-of-reasonable-length", signingAlg: "HS256" });
+    expect(r.code).toBe(0);
+    expect((await readdir(folder)).sort()).toContain(".signatures.json");
+    expect((await verifyBundle(await readBundle(folder), { key: "a-shared-secret-of-reasonable-length" })).ok).toBe(true);
+  });
+
+  it("reports bad inputs clearly", async () => {
+    expect((await runSign(join(dir, "bundle.tar.gz"), {})).stderr).toMatch(/bundle_key_error: --signing-key is required/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "RS256" })).stderr).toMatch(/EC P-256 private key cannot sign with RS256/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "ES256", claimsFile: join(dir, "nope.json") })).stderr).toMatch(/--claims-file: cannot read .*ENOENT/);
+    await writeFile(join(dir, "bad-claims.json"), "[1]");
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "ES256", claimsFile: join(dir, "bad-claims.json") })).stderr).toMatch(/must hold a JSON object/);
+    expect((await runSign(join(dir, "missing.tar.gz"), { signingKey: privPath, signingAlg: "ES256" })).stderr).toMatch(/bundle_io_error/);
+  });
+
+  it("runs through commander in a real process and rewrites the archive in place", async () => {
+    await writeFile(join(dir, "inplace.tar.gz"), await readFile(join(dir, "bundle.tar.gz")));
+    const r = runVerbProcess("sign.ts", ["sign", join(dir, "inplace.tar.gz"), "--signing-key", privPath, "--signing-alg", "ES256"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect((await verifyBundle(await readBundle(join(dir, "inplace.tar.gz")), { key: pub })).ok).toBe(true);
+  }, 180_000);
+});

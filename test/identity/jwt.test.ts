@@ -1,0 +1,173 @@
+/**
+ * Token verification with real keys (jose) and real JWKS sources (a file, and an HTTP server on
+ * loopback): expiry, audience, issuer, alg none, HS/RS confusion, unknown kid → refresh, caching.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createServer, type Server } from "node:http";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, base64url, type JWK, type CryptoKey } from "jose";
+import { createHmac } from "node:crypto";
+import { JwksKeySource, TokenVerifier } from "../../src/identity/index.js";
+
+let rsa: { privateKey: CryptoKey; publicKey: CryptoKey };
+let rsa2: { privateKey: CryptoKey; publicKey: CryptoKey };
+let pubJwk: JWK;
+let pub2Jwk: JWK;
+let served: JWK[] = [];
+let fetches = 0;
+let server: Server;
+let url: string;
+const dir = mkdtempSync(join(tmpdir(), "regent-jwt-"));
+
+beforeAll(async () => {
+  rsa = await generateKeyPair("RS256", { extractable: true });
+  rsa2 = await generateKeyPair("RS256", { extractable: true });
+  pubJwk = { ...(await exportJWK(rsa.publicKey)), kid: "k1", alg: "RS256", use: "sig" };
+  pub2Jwk = { ...(await exportJWK(rsa2.publicKey)), kid: "k2", alg: "RS256", use: "sig" };
+  served = [pubJwk];
+  server = createServer((_req, res) => {
+    fetches++;
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ keys: served }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const a = server.address() as { port: number };
+  url = `http://127.0.0.1:${a.port}/jwks.json`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const sign = (claims: Record<string, unknown>, key = rsa.privateKey, kid = "k1", alg = "RS256") =>
+  new SignJWT(claims).setProtectedHeader({ alg, kid }).setIssuedAt().sign(key);
+
+function verifier(source: JwksKeySource, extra: Partial<ConstructorParameters<typeof TokenVerifier>[0]> = {}) {
+  return new TokenVerifier({
+    keys: source,
+    issuer: ["https://idp.example.com"],
+    audience: ["ai-gateway"],
+    algorithms: ["RS256", "ES256"],
+    clockToleranceSeconds: 5,
+    cacheSize: 100,
+    ...extra,
+  });
+}
+
+const base = { iss: "https://idp.example.com", aud: "ai-gateway", sub: "alice" };
+const inOneHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+describe("TokenVerifier", () => {
+  it("accepts a valid token from a JWKS file and caches it", async () => {
+    const file = join(dir, "jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: [pubJwk] }));
+    const src = new JwksKeySource({ file, cacheSeconds: 600, minRefreshSeconds: 30 });
+    const v = verifier(src);
+    const token = await sign({ ...base, exp: inOneHour() });
+    const r = await v.verify(token);
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.claims.sub).toBe("alice");
+    expect(v.cached(token)).toEqual(r);
+  });
+
+  it("names expired, wrong audience, wrong issuer and not-yet-valid tokens", async () => {
+    const v = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const now = Math.floor(Date.now() / 1000);
+    const reasonOf = async (claims: Record<string, unknown>) => {
+      const r = await v.verify(await sign(claims));
+      return r.ok ? "ok" : r.reason;
+    };
+    expect(await reasonOf({ ...base, exp: now - 60 })).toBe("expired");
+    expect(await reasonOf({ ...base, exp: now - 2 })).toBe("ok"); // inside the 5 s clock tolerance
+    expect(await reasonOf({ ...base, aud: "someone-else", exp: now + 60 })).toBe("wrong_audience");
+    expect(await reasonOf({ ...base, iss: "https://evil.example.com", exp: now + 60 })).toBe("wrong_issuer");
+    expect(await reasonOf({ ...base, nbf: now + 600, exp: now + 6000 })).toBe("not_yet_valid");
+  });
+
+  it("never accepts alg none", async () => {
+    const v = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
+    const payload = base64url.encode(JSON.stringify({ ...base, exp: inOneHour() }));
+    for (const token of [`${header}.${payload}.`, `${header}.${payload}`]) {
+      const r = await v.verify(token);
+      expect(r.ok).toBe(false);
+      expect(!r.ok && ["disallowed_algorithm", "malformed_token"]).toContain(!r.ok && r.reason);
+    }
+    const r = await v.verify(`${header}.${payload}.`);
+    expect(!r.ok && r.reason).toBe("disallowed_algorithm");
+  });
+
+  it("refuses an HS256 token signed with the RSA public key (HS/RS confusion), even if HS256 were allowed", async () => {
+    const pem = await exportSPKI(rsa.publicKey);
+    const forge = (alg: string) => {
+      const h = base64url.encode(JSON.stringify({ alg, kid: "k1", typ: "JWT" }));
+      const p = base64url.encode(JSON.stringify({ ...base, exp: inOneHour() }));
+      const sig = createHmac("sha256", pem).update(`${h}.${p}`).digest("base64url");
+      return `${h}.${p}.${sig}`;
+    };
+    const strict = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const r1 = await strict.verify(forge("HS256"));
+    expect(!r1.ok && r1.reason).toBe("disallowed_algorithm");
+    const lax = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }), { algorithms: ["RS256", "HS256"] });
+    const r2 = await lax.verify(forge("HS256"));
+    expect(r2.ok).toBe(false);
+  });
+
+  it("rejects a token signed by another key with the same kid", async () => {
+    const v = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const r = await v.verify(await sign({ ...base, exp: inOneHour() }, rsa2.privateKey, "k1"));
+    expect(!r.ok && r.reason).toBe("invalid_signature");
+  });
+
+  it("refreshes the JWKS on an unknown kid, at a bounded rate", async () => {
+    served = [pubJwk];
+    let clock = Date.now();
+    const src = new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30, now: () => clock });
+    const v = verifier(src, { now: () => clock });
+    expect((await v.verify(await sign({ ...base, exp: inOneHour() }))).ok).toBe(true);
+    const loadsBefore = src.loads;
+    // A key the sidecar has not seen yet: the JWKS does not hold it yet either.
+    const t2 = await sign({ ...base, sub: "bob", exp: inOneHour() }, rsa2.privateKey, "k2");
+    clock += 31_000;
+    const r1 = await v.verify(t2);
+    expect(!r1.ok && r1.reason).toBe("unknown_key");
+    expect(src.loads).toBe(loadsBefore + 1);
+    // Rotation publishes k2; within the min refresh interval the sidecar does not refetch.
+    served = [pubJwk, pub2Jwk];
+    const t3 = await sign({ ...base, sub: "bob", exp: inOneHour() + 1 }, rsa2.privateKey, "k2");
+    const r2 = await v.verify(t3);
+    expect(!r2.ok && r2.reason).toBe("unknown_key");
+    expect(src.loads).toBe(loadsBefore + 1);
+    clock += 31_000;
+    const r3 = await v.verify(t3);
+    expect(r3.ok).toBe(true);
+    expect(src.loads).toBe(loadsBefore + 2);
+  });
+
+  it("reports jwks_unavailable when the JWKS cannot be fetched", async () => {
+    const v = verifier(new JwksKeySource({ url: "http://127.0.0.1:1/jwks.json", cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const r = await v.verify(await sign({ ...base, exp: inOneHour() }));
+    expect(!r.ok && r.reason).toBe("jwks_unavailable");
+  });
+
+  it("re-verifies a cached token once it expires", async () => {
+    let clock = Date.now();
+    const src = new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30, now: () => clock });
+    const v = verifier(src, { now: () => clock, clockToleranceSeconds: 0 });
+    const token = await sign({ ...base, exp: Math.floor(clock / 1000) + 10 });
+    expect((await v.verify(token)).ok).toBe(true);
+    clock += 11_000;
+    expect(v.cached(token)).toBeUndefined();
+    const r = await v.verify(token);
+    expect(!r.ok && r.reason).toBe("expired");
+  });
+
+  it("flags malformed tokens", async () => {
+    const v = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    for (const t of ["not-a-jwt", "a.b.c", "", "....."]) {
+      const r = await v.verify(t);
+      expect(r.ok).toBe(false);
+    }
+    const r = await v.verify("abc.def.ghi");
+    expect(!r.ok && r.reason).toBe("malformed_token");
+  });
+});
