@@ -186,3 +186,20 @@ export const NATIVE_BUILTINS: readonly string[] = names("native");
 /** Built-ins src/builtins/index.ts implements; a module lists those it calls in `builtins()`. */
 export const HOST_BUILTINS: readonly string[] = names("host");
 export const UNSUPPORTED_BUILTINS: readonly string[] = names("unsupported");
+
+/**
+ * Host built-ins also served as `jsonTextAlias(name)` ("regent:<name>") with another calling
+ * convention: every operand is JSON text, as the runtime's (exact) json.marshal writes it. The
+ * compiler calls these through the alias, which gets past two limits of the opa-wasm SDK at once:
+ * its own versions of the shadowed built-ins (sprintf's `%v` of composites), and the float64
+ * rounding of integer operands beyond 2^53 (`sprintf("%v", [sum(...)])`, `time.format(ns)`). A
+ * module that lists these names needs regent's host table, not only the SDK's.
+ */
+export const JSON_TEXT_BUILTINS: readonly string[] = [
+  "sprintf", "regex.split", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal",
+  "time.date", "time.clock", "time.weekday", "time.format", "time.diff", "time.add_date",
+];
+
+export function jsonTextAlias(name: string): string {
+  return `regent:${name}`;
+}

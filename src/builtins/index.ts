@@ -52,21 +52,8 @@ export const SDK_SHADOWED_BUILTINS: readonly string[] = [
   "sprintf", "regex.split", "json.is_valid", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal",
 ];
 
-/**
- * Host built-ins also registered as `jsonTextAlias(name)` ("regent:<name>") with another calling
- * convention: every operand is JSON text, as the runtime's (exact) json.marshal writes it. This gets
- * past two limits of the SDK at once: its own versions of the shadowed built-ins, and the float64
- * rounding of integer operands beyond 2^53 (sprintf("%v", [sum(...)]), time.format(ns)). A module that
- * lists these names needs regent's table in any host, not only this SDK.
- */
-export const JSON_TEXT_BUILTINS: readonly string[] = [
-  "sprintf", "regex.split", "yaml.is_valid", "yaml.marshal", "yaml.unmarshal",
-  "time.date", "time.clock", "time.weekday", "time.format", "time.diff", "time.add_date",
-];
-
-export function jsonTextAlias(name: string): string {
-  return `regent:${name}`;
-}
+export { JSON_TEXT_BUILTINS, jsonTextAlias } from "./decls.js";
+import { JSON_TEXT_BUILTINS, jsonTextAlias } from "./decls.js";
 
 function jsonTextOperands(name: string, fn: HostFn): HostFn {
   return (...texts: unknown[]) => {

@@ -3,7 +3,7 @@
  * table (stages.ts) and the wasm backend run in order; every error is collected and thrown
  * together as `RegentErrors`, sorted by location and capped as OPA caps them.
  */
-import { BUILTINS, HOST_BUILTINS } from "../builtins/decls.js";
+import { BUILTINS, HOST_BUILTINS, JSON_TEXT_BUILTINS, jsonTextAlias, type BuiltinDecl } from "../builtins/decls.js";
 import type { Policy } from "./ir/ir.js";
 import { annotatedEntrypoints, parseSources, planModules, type Capabilities, type SourceModule } from "./plan.js";
 import { generateModule } from "./wasm/index.js";
@@ -30,16 +30,22 @@ export interface CompileResult {
   policy: Policy;
 }
 
+/** The built-ins the backend may route calls to: the declarations plus the JSON-text aliases. */
+const BACKEND_BUILTINS: Record<string, BuiltinDecl> = {
+  ...BUILTINS,
+  ...Object.fromEntries(JSON_TEXT_BUILTINS.map((n) => [jsonTextAlias(n), { ...BUILTINS[n]!, name: jsonTextAlias(n) }])),
+};
+
 export async function compile(options: CompileOptions): Promise<CompileResult> {
   const modules = parseSources(options.modules);
   const entrypoints = [...options.entrypoints];
   if (options.annotatedEntrypoints !== false) entrypoints.push(...annotatedEntrypoints(modules));
   const policy = planModules(modules, entrypoints, options);
-  const wasm = await generateModule(policy, { builtins: BUILTINS });
+  const wasm = await generateModule(policy, { builtins: BACKEND_BUILTINS });
   const used = new Set<string>();
   const walk = (stmts: Policy["funcs"][number]["blocks"][number]["stmts"]) => {
     for (const s of stmts) {
-      if (s.type === "Call" && HOST_BUILTINS.includes(s.func)) used.add(s.func);
+      if (s.type === "Call" && (HOST_BUILTINS.includes(s.func) || s.func.startsWith("regent:"))) used.add(s.func);
       if (s.type === "Block") s.blocks.forEach((b) => walk(b.stmts));
       if (s.type === "Scan" || s.type === "Not" || s.type === "With") walk(s.block.stmts);
     }

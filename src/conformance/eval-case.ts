@@ -11,6 +11,7 @@ import { hostBuiltins, strictHostBuiltins } from "../builtins/index.js";
 import { RegentError, RegentErrors } from "../errors.js";
 import { parseTerm } from "../rego/index.js";
 import type { Term } from "../rego/ast.js";
+import { moduleFileName } from "./parse-stage.js";
 
 export interface EvalCaseInput {
   note: string;
@@ -44,7 +45,7 @@ export async function runEvalCase(c: EvalCaseInput): Promise<EvalOutcome> {
   const direct = ruleQuery(c.query);
   const query = direct ? null : tryQueryModule(c.query);
   if (!direct && query instanceof RegentErrors) return { status: "fail", reason: `query does not parse: ${query.message}` };
-  const modules = (c.modules ?? []).map((source, i) => ({ path: `module-${i}.rego`, source }));
+  const modules = (c.modules ?? []).map((source, i) => ({ path: moduleFileName(i), source }));
   if (query && !(query instanceof RegentErrors)) modules.push({ path: "query.rego", source: query.source });
   const entrypoint = direct ? direct.entrypoint : (query as { entrypoint: string }).entrypoint;
 
@@ -97,7 +98,9 @@ function compareError(c: EvalCaseInput, e: unknown): EvalOutcome {
   if (c.want_error_code && !errors.some((x) => x.code === c.want_error_code)) {
     return { status: "fail", reason: `want error code ${c.want_error_code}, got: ${text}` };
   }
-  if (c.want_error && !errors.some((x) => x.toString().includes(c.want_error!))) {
+  // OPA's own rendering of run-time errors is `file:row: code: message` (no column).
+  const renderings = (x: RegentError) => [x.toString(), x.location ? `${x.location.file}:${x.location.row}: ${x.code}: ${x.message}` : ""];
+  if (c.want_error && !errors.some((x) => renderings(x).some((r) => r.includes(c.want_error!)))) {
     return { status: "fail", reason: `want error "${c.want_error}", got: ${text}` };
   }
   return { status: "pass" };

@@ -5,7 +5,7 @@
  * Rego's "undefined" and backtracking map onto structured control flow.
  */
 import type { Body, Expr, RefTerm, Term, VarTerm, With } from "../../rego/ast.js";
-import { lookupBuiltin } from "../../builtins/decls.js";
+import { JSON_TEXT_BUILTINS, jsonTextAlias, lookupBuiltin } from "../../builtins/decls.js";
 import type { Local, Operand } from "../ir/ir.js";
 import { COMPILE_ERROR, TYPE_ERROR, UNSAFE_VAR_ERROR } from "../errors.js";
 import { lookupNode, type RuleNode } from "../resolve/tree.js";
@@ -680,7 +680,15 @@ export class FuncPlanner {
     }
     this.terms(t.args, (ops) => {
       const result = this.b.local();
-      this.b.emit({ type: "Call", func: name, args: ops, result });
+      if (JSON_TEXT_BUILTINS.includes(name)) {
+        // Operands cross the host boundary as exact JSON text (see JSON_TEXT_BUILTINS).
+        const texts = ops.map((op): Operand => {
+          const text = this.b.local();
+          this.b.emit({ type: "Call", func: "json.marshal", args: [op], result: text });
+          return local(text);
+        });
+        this.b.emit({ type: "Call", func: jsonTextAlias(name), args: texts, result });
+      } else this.b.emit({ type: "Call", func: name, args: ops, result });
       if (decl.relation) {
         // A relation returns all its results as one array: enumerate them.
         const key = this.b.local();
