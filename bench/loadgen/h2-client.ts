@@ -1,7 +1,9 @@
 /**
  * A raw node:http2 gRPC load generator, run as its own process: one HTTP/2 connection, N streams in
  * flight, each request timed from send to trailers. Lighter than a grpc-js client, so latencies are the server's.
- * Usage: h2-client.ts --port P --body-file F --concurrency C --requests N --max-ms T [--warmup W]
+ * Usage: h2-client.ts --port P --body-file F --concurrency C --requests N --max-ms T [--warmup W] [--rate R]
+ * With --rate, requests are sent open-loop at R per second whatever the answers, and each latency runs from
+ * the request's scheduled time (so a stalled server is not hidden by a stalled client).
  * Prints one JSON line: { requests, ok, allowed, denied, errors, duration_s, rps, mean_us, p50_us, p99_us, p999_us }.
  */
 import { readFileSync } from "node:fs";
@@ -16,6 +18,7 @@ interface Opts {
   requests: number;
   maxMs: number;
   warmup: number;
+  rate: number;
 }
 
 function parse(argv: string[]): Opts {
@@ -30,7 +33,7 @@ function parse(argv: string[]): Opts {
     if (!Number.isInteger(n) || n < 0) throw new Error(`h2-client: ${flag} must be a non-negative integer`);
     return n;
   };
-  return { port: int("--port"), bodyFile: get("--body-file"), concurrency: Math.max(1, int("--concurrency", "1")), requests: int("--requests", "1000"), maxMs: int("--max-ms", "30000"), warmup: int("--warmup", "200") };
+  return { port: int("--port"), bodyFile: get("--body-file"), concurrency: Math.max(1, int("--concurrency", "1")), requests: int("--requests", "1000"), maxMs: int("--max-ms", "30000"), warmup: int("--warmup", "200"), rate: int("--rate", "0") };
 }
 
 const def = loadAuthProto();
@@ -41,9 +44,9 @@ interface Outcome {
   checkCode: number | undefined;
 }
 
-function once(session: http2.ClientHttp2Session, frame: Buffer): Promise<Outcome> {
+function once(session: http2.ClientHttp2Session, frame: Buffer, from?: bigint): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
+    const t0 = from ?? process.hrtime.bigint();
     const req = session.request({ ":method": "POST", ":path": CHECK_PATH, "content-type": "application/grpc", te: "trailers" });
     const chunks: Buffer[] = [];
     let grpcStatus = -1;
@@ -98,8 +101,39 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: o.concurrency }, worker));
     return { lat, out, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
   };
+  /** Open loop: request i is due at start + i/rate; late sends still count from their due time. */
+  const runAtRate = async (total: number): Promise<{ lat: number[]; out: Outcome[]; secs: number }> => {
+    const lat: number[] = [];
+    const out: Outcome[] = [];
+    const pending: Promise<void>[] = [];
+    const start = process.hrtime.bigint();
+    const stepNs = BigInt(Math.round(1e9 / o.rate));
+    const deadline = Date.now() + o.maxMs;
+    let sent = 0;
+    while (sent < total && Date.now() < deadline) {
+      const now = process.hrtime.bigint();
+      while (sent < total && start + BigInt(sent) * stepNs <= now) {
+        const due = start + BigInt(sent) * stepNs;
+        sent++;
+        pending.push(
+          once(session, frame, due).then(
+            (r) => {
+              lat.push(r.ns);
+              out.push(r);
+            },
+            () => {
+              out.push({ ns: 0, grpcStatus: -1, checkCode: undefined });
+            },
+          ),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+    return { lat, out, secs: Number(process.hrtime.bigint() - start) / 1e9 };
+  };
   await run(o.warmup, false);
-  const { lat, out, secs } = await run(o.requests, true);
+  const { lat, out, secs } = o.rate > 0 ? await runAtRate(o.requests) : await run(o.requests, true);
   session.close();
   const p = summarize(lat, 1e-3);
   const ok = out.filter((r) => r.grpcStatus === 0);

@@ -15,11 +15,14 @@ import { prepareRegent } from "../e2e/regent.js";
 
 const CONCURRENCIES = [1, 16, 64] as const;
 const TARGETS = ["noop", "regent"] as const;
+/** Offered load of the open-loop latency rows: below both servers' capacity here, so latency is not queueing. */
+const OPEN_LOOP_RPS = 1000;
 
 export const e2eSuite: Suite = {
   name: "e2e",
   scenarios: [
     ...CONCURRENCIES.flatMap((c) => TARGETS.map((t) => `e2e/${t}/c${c}`)),
+    ...TARGETS.map((t) => `e2e/${t}/r${OPEN_LOOP_RPS}`),
     "memory/sidecar-rss-idle",
     "memory/sidecar-rss-load",
   ],
@@ -118,12 +121,32 @@ async function runE2e(ctx: SuiteContext, tmp: string, servers: RunningServer[]):
       byName.set(name, row(name, c, measured.value, h2));
     }
   }
+  for (const t of TARGETS) {
+    const name = `e2e/${t}/r${OPEN_LOOP_RPS}`;
+    const server = live[t];
+    if (!ctx.wants(name)) continue;
+    if (!server) {
+      byName.set(name, skipped(name, regentWhy.startsWith("failed: ") ? regentWhy : `regent serve: ${regentWhy}`));
+      continue;
+    }
+    ctx.log(`${name}: open-loop latency at ${OPEN_LOOP_RPS} requests per second`);
+    const n = OPEN_LOOP_RPS * (ctx.quick ? 2 : 8);
+    const cl = await client(server.port, bodyFile, 1, n, counts.warm, counts.clientMs + 5_000, OPEN_LOOP_RPS);
+    const r = row(name, 0, cl, undefined);
+    r.extra = { ...r.extra, offered_rps: OPEN_LOOP_RPS, rps_from: "node-http2 (open loop)" };
+    delete r.extra.concurrency;
+    byName.set(name, r);
+  }
   for (const c of CONCURRENCIES) {
     const noop = byName.get(`e2e/noop/c${c}`);
     const reg = byName.get(`e2e/regent/c${c}`);
     if (noop) rows.push(noop);
     if (reg) rows.push(noop ? withRatio(reg, noop, "rps") : reg);
   }
+  const openNoop = byName.get(`e2e/noop/r${OPEN_LOOP_RPS}`);
+  const openRegent = byName.get(`e2e/regent/r${OPEN_LOOP_RPS}`);
+  if (openNoop) rows.push(openNoop);
+  if (openRegent) rows.push(openNoop ? withRatio(openRegent, openNoop, "p50_us") : openRegent);
   const c16 = rows.findIndex((r) => r.name === "e2e/regent/c16");
   if (c16 >= 0 && !rows[c16]!.skipped) {
     const r = rows[c16]!;
@@ -167,8 +190,9 @@ function row(name: string, c: number, cl: ClientResult, h2: H2loadResult | undef
   };
 }
 
-async function client(port: number, bodyFile: string, c: number, n: number, warmup: number, maxMs = 10_000): Promise<ClientResult> {
+async function client(port: number, bodyFile: string, c: number, n: number, warmup: number, maxMs = 10_000, rate = 0): Promise<ClientResult> {
   const args = ["--port", String(port), "--body-file", bodyFile, "--concurrency", String(c), "--requests", String(n), "--warmup", String(warmup), "--max-ms", String(maxMs)];
+  if (rate > 0) args.push("--rate", String(rate));
   const run = await runTsChild("bench/loadgen/h2-client.ts", args, [], maxMs + 60_000);
   return lastJsonLine<ClientResult>(run, "the node:http2 load client");
 }

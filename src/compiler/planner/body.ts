@@ -11,6 +11,7 @@ import { COMPILE_ERROR, TYPE_ERROR, UNSAFE_VAR_ERROR } from "../errors.js";
 import { lookupNode, type RuleNode } from "../resolve/tree.js";
 import { callName, isOp, originalName } from "../rewrite/vars.js";
 import { FuncBuilder } from "./builder.js";
+import { subterms } from "../subterms.js";
 import { funcMockFor, mocksBelow, ruleMockFor, type Mock, type MockContext } from "./mocks.js";
 import type { PolicyPlanner } from "./policy.js";
 
@@ -360,12 +361,7 @@ export class FuncPlanner {
     if (this.isUnboundVar(t)) return this.bind(t, op, cont);
     if (t.type === "array" && hasUnboundPatternVars(t, this)) {
       return this.asLocal(op, (l) => {
-        this.b.emit({ type: "IsArray", source: local(l) });
-        const n = this.b.local();
-        this.b.emit({ type: "Len", source: local(l), target: n });
-        const want = this.b.local();
-        this.b.emit({ type: "MakeNumberInt", value: t.items.length, target: want });
-        this.b.emit({ type: "Equal", a: local(n), b: local(want) });
+        this.checkShape(l, "IsArray", t.items.length);
         const step = (i: number): void => {
           if (i >= t.items.length) return cont();
           const idx = this.b.local();
@@ -379,12 +375,7 @@ export class FuncPlanner {
     }
     if (t.type === "object" && hasUnboundPatternVars(t, this)) {
       return this.asLocal(op, (l) => {
-        this.b.emit({ type: "IsObject", source: local(l) });
-        const n = this.b.local();
-        this.b.emit({ type: "Len", source: local(l), target: n });
-        const want = this.b.local();
-        this.b.emit({ type: "MakeNumberInt", value: t.items.length, target: want });
-        this.b.emit({ type: "Equal", a: local(n), b: local(want) });
+        this.checkShape(l, "IsObject", t.items.length);
         const step = (i: number): void => {
           if (i >= t.items.length) return cont();
           const [k, v] = t.items[i]!;
@@ -402,6 +393,16 @@ export class FuncPlanner {
       this.b.emit({ type: "Equal", a: top, b: op });
       cont();
     });
+  }
+
+  /** Fails unless the value in `l` is an array (or object) with exactly `n` elements. */
+  private checkShape(l: Local, is: "IsArray" | "IsObject", n: number): void {
+    this.b.emit({ type: is, source: local(l) });
+    const len = this.b.local();
+    this.b.emit({ type: "Len", source: local(l), target: len });
+    const want = this.b.local();
+    this.b.emit({ type: "MakeNumberInt", value: n, target: want });
+    this.b.emit({ type: "Equal", a: local(len), b: local(want) });
   }
 
   private asLocal(op: Operand, f: LocalCont): void {
@@ -719,37 +720,12 @@ function hasUnboundPatternVars(t: Term, f: FuncPlanner): boolean {
 }
 
 function firstUnbound(t: Term, f: FuncPlanner): VarTerm | undefined {
-  switch (t.type) {
-    case "var":
-      return t.name !== "input" && t.name !== "data" && !f.vars.has(t.name) ? t : undefined;
-    case "ref":
-      for (const x of t.terms) {
-        const v = firstUnbound(x, f);
-        if (v) return v;
-      }
-      return undefined;
-    case "array":
-    case "set":
-      for (const x of t.items) {
-        const v = firstUnbound(x, f);
-        if (v) return v;
-      }
-      return undefined;
-    case "object":
-      for (const [k, x] of t.items) {
-        const v = firstUnbound(k, f) ?? firstUnbound(x, f);
-        if (v) return v;
-      }
-      return undefined;
-    case "call":
-      for (const x of t.args) {
-        const v = firstUnbound(x, f);
-        if (v) return v;
-      }
-      return undefined;
-    default:
-      return undefined;
+  if (t.type === "var") return t.name !== "input" && t.name !== "data" && !f.vars.has(t.name) ? t : undefined;
+  for (const x of subterms(t)) {
+    const v = firstUnbound(x, f);
+    if (v) return v;
   }
+  return undefined;
 }
 
 export { mocksBelow };

@@ -6,6 +6,7 @@
  */
 import type { Body, Expr, Module, RefTerm, Rule, Term, VarTerm, With } from "../../rego/ast.js";
 import { COMPILE_ERROR, ErrorList } from "../errors.js";
+import { subterms } from "../subterms.js";
 
 export function originalName(id: string): string {
   const i = id.indexOf("$");
@@ -301,29 +302,8 @@ export function callName(fn: RefTerm): string | null {
 
 /** Var names in a term, not descending into closures (comprehensions keep their own scope). */
 export function collectVars(t: Term, out: Set<string>): void {
-  switch (t.type) {
-    case "var":
-      out.add(t.name);
-      return;
-    case "ref":
-      for (const x of t.terms) collectVars(x, out);
-      return;
-    case "array":
-    case "set":
-      for (const x of t.items) collectVars(x, out);
-      return;
-    case "object":
-      for (const [k, v] of t.items) {
-        collectVars(k, out);
-        collectVars(v, out);
-      }
-      return;
-    case "call":
-      for (const x of t.args) collectVars(x, out);
-      return;
-    default:
-      return;
-  }
+  if (t.type === "var") out.add(t.name);
+  else for (const x of subterms(t)) collectVars(x, out);
 }
 
 /** Every var in a term or body, closures included. */

@@ -6,6 +6,7 @@
 import type { Body, Expr, Rule, Term } from "../../rego/ast.js";
 import { ErrorList, UNSAFE_VAR_ERROR } from "../errors.js";
 import { collectVars, isLocalVar, isOp, originalName } from "../rewrite/vars.js";
+import { subterms } from "../subterms.js";
 
 /** Tells how many operands a callable takes (built-in or user function), or -1 when unknown. */
 export type ArityOf = (fn: Term & { type: "call" }) => number;
@@ -263,59 +264,15 @@ function addVars(t: Term, out: Set<string>): void {
 }
 
 function walkVars(t: Term, f: (v: Term & { type: "var" }) => void): void {
-  switch (t.type) {
-    case "var":
-      f(t);
-      return;
-    case "ref":
-      t.terms.forEach((x) => walkVars(x, f));
-      return;
-    case "array":
-    case "set":
-      t.items.forEach((x) => walkVars(x, f));
-      return;
-    case "object":
-      t.items.forEach(([k, v]) => {
-        walkVars(k, f);
-        walkVars(v, f);
-      });
-      return;
-    case "call":
-      t.args.forEach((x) => walkVars(x, f));
-      return;
-    default:
-      return;
-  }
+  if (t.type === "var") f(t);
+  else for (const x of subterms(t)) walkVars(x, f);
 }
 
 type Closure = Extract<Term, { type: "arraycomp" | "setcomp" | "objectcomp" }>;
 
 function forEachClosureInTerm(t: Term, f: (c: Closure) => void): void {
-  switch (t.type) {
-    case "arraycomp":
-    case "setcomp":
-    case "objectcomp":
-      f(t);
-      return;
-    case "ref":
-      t.terms.forEach((x) => forEachClosureInTerm(x, f));
-      return;
-    case "array":
-    case "set":
-      t.items.forEach((x) => forEachClosureInTerm(x, f));
-      return;
-    case "object":
-      t.items.forEach(([k, v]) => {
-        forEachClosureInTerm(k, f);
-        forEachClosureInTerm(v, f);
-      });
-      return;
-    case "call":
-      t.args.forEach((x) => forEachClosureInTerm(x, f));
-      return;
-    default:
-      return;
-  }
+  if (t.type === "arraycomp" || t.type === "setcomp" || t.type === "objectcomp") f(t);
+  else for (const x of subterms(t)) forEachClosureInTerm(x, f);
 }
 
 function forEachClosure(e: Expr, f: (c: object) => void): void {

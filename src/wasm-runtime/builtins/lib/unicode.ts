@@ -2,6 +2,8 @@
 // case mapping. Invalid bytes decode as U+FFFD of width 1, as Go's utf8.DecodeRune does, so
 // code-point counts and indexes agree with OPA on any input.
 
+import { utf8_encode } from "../../utf8";
+
 /** Width in bytes of the code point that the last `utf8Decode` call read. */
 export let utf8Width: i32 = 1;
 
@@ -51,28 +53,9 @@ export function utf8Size(cp: i32): i32 {
   return 4;
 }
 
-/** Writes `cp` at `out`, returning the number of bytes written. */
+/** Writes `cp` at `out`, returning the number of bytes written (the runtime's encoder). */
 export function utf8Encode(cp: i32, out: usize): i32 {
-  if (cp < 0x80) {
-    store<u8>(out, <u8>cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    store<u8>(out, <u8>(0xc0 | (cp >> 6)));
-    store<u8>(out + 1, <u8>(0x80 | (cp & 0x3f)));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    store<u8>(out, <u8>(0xe0 | (cp >> 12)));
-    store<u8>(out + 1, <u8>(0x80 | ((cp >> 6) & 0x3f)));
-    store<u8>(out + 2, <u8>(0x80 | (cp & 0x3f)));
-    return 3;
-  }
-  store<u8>(out, <u8>(0xf0 | (cp >> 18)));
-  store<u8>(out + 1, <u8>(0x80 | ((cp >> 12) & 0x3f)));
-  store<u8>(out + 2, <u8>(0x80 | ((cp >> 6) & 0x3f)));
-  store<u8>(out + 3, <u8>(0x80 | (cp & 0x3f)));
-  return 4;
+  return <i32>utf8_encode(out, <u32>cp);
 }
 
 /** Number of code points in `len` bytes at `p` (each invalid byte counts as one). */
