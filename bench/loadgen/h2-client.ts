@@ -2,8 +2,8 @@
  * A raw node:http2 gRPC load generator, run as its own process: one HTTP/2 connection, N streams in
  * flight, each request timed from send to trailers. Lighter than a grpc-js client, so latencies are the server's.
  * Usage: h2-client.ts --port P --body-file F --concurrency C --requests N --max-ms T [--warmup W] [--rate R]
- * With --rate, requests are sent open-loop at R per second whatever the answers, and each latency runs from
- * the request's scheduled time (so a stalled server is not hidden by a stalled client).
+ * With --rate, requests are sent open-loop at R per second whatever the answers (a stalled server still
+ * receives its load); each latency runs from the actual send, so the client's own timer lag is left out.
  * Prints one JSON line: { requests, ok, allowed, denied, errors, duration_s, rps, mean_us, p50_us, p99_us, p999_us }.
  */
 import { readFileSync } from "node:fs";
@@ -44,9 +44,9 @@ interface Outcome {
   checkCode: number | undefined;
 }
 
-function once(session: http2.ClientHttp2Session, frame: Buffer, from?: bigint): Promise<Outcome> {
+function once(session: http2.ClientHttp2Session, frame: Buffer): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const t0 = from ?? process.hrtime.bigint();
+    const t0 = process.hrtime.bigint();
     const req = session.request({ ":method": "POST", ":path": CHECK_PATH, "content-type": "application/grpc", te: "trailers" });
     const chunks: Buffer[] = [];
     let grpcStatus = -1;
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: o.concurrency }, worker));
     return { lat, out, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
   };
-  /** Open loop: request i is due at start + i/rate; late sends still count from their due time. */
+  /** Open loop: request i is due at start + i/rate, sent on the first timer tick after that. */
   const runAtRate = async (total: number): Promise<{ lat: number[]; out: Outcome[]; secs: number }> => {
     const lat: number[] = [];
     const out: Outcome[] = [];
@@ -113,10 +113,9 @@ async function main(): Promise<void> {
     while (sent < total && Date.now() < deadline) {
       const now = process.hrtime.bigint();
       while (sent < total && start + BigInt(sent) * stepNs <= now) {
-        const due = start + BigInt(sent) * stepNs;
         sent++;
         pending.push(
-          once(session, frame, due).then(
+          once(session, frame).then(
             (r) => {
               lat.push(r.ns);
               out.push(r);

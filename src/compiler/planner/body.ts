@@ -597,7 +597,8 @@ export class FuncPlanner {
       const child = node.children.get(k.value);
       if (!child) {
         // Below here are only base documents.
-        return this.path(this.dataLocal, [...path.slice(0, i).map(asKey), k, ...path.slice(i + 1)], cont);
+        // (Base documents are JSON: objects keyed by strings; a Dot on an array takes "2" too.)
+        return this.path(this.dataLocal, path.map(asKey), cont);
       }
       node = child;
     }

@@ -290,7 +290,8 @@ export class PolicyPlanner {
   /** Adds each child node with rules (or a mock) to the object in `result`. */
   private planChildren(node: RuleNode, b: FuncBuilder, result: Local, planner: () => FuncPlanner): void {
     for (const child of [...node.children.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
-      if (!hasDocRules(child)) continue;
+      // A package holding only functions is still there, as an empty object (as in OPA).
+      if (!hasRules(child) || child.kind === "function") continue;
       b.topBlock(() => {
         const fp = planner();
         const key: Operand = { type: "string", index: this.str(child.key) };
