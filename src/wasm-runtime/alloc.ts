@@ -11,16 +11,31 @@ function align8(n: usize): usize {
   return (n + 7) & ~(<usize>7);
 }
 
+/**
+ * Bytes of memory known to exist. Memory never shrinks, so a stale (smaller) value only sends an
+ * allocation to the slow path, which rereads memory.size (the host may have grown it too).
+ */
+let known_end: usize = 0;
+
 /** Makes sure memory covers `end` bytes; grows by at least double to keep growth rare. */
+// @ts-ignore: decorator
+@inline
 function ensure(end: usize): void {
-  const have = <usize>memory.size() << 16;
-  if (end <= have) return;
-  const needPages = <i32>((end - have + 0xffff) >> 16);
-  const cur = memory.size();
-  const want = needPages > cur ? needPages : cur;
-  if (memory.grow(want) < 0) {
-    if (memory.grow(needPages) < 0) unreachable();
+  if (end > known_end) ensure_slow(end);
+}
+
+function ensure_slow(end: usize): void {
+  let have = <usize>memory.size() << 16;
+  if (end > have) {
+    const needPages = <i32>((end - have + 0xffff) >> 16);
+    const cur = memory.size();
+    const want = needPages > cur ? needPages : cur;
+    if (memory.grow(want) < 0) {
+      if (memory.grow(needPages) < 0) unreachable();
+    }
+    have = <usize>memory.size() << 16;
   }
+  known_end = have;
 }
 
 /** Returns `size` fresh bytes, 8-aligned. Never fails (grows memory or traps when exhausted). */
