@@ -72,7 +72,9 @@ async function runE2e(ctx: SuiteContext, tmp: string, servers: RunningServer[]):
       live.regent = await startServer("regent serve", regent.args(port), port, 120_000);
       servers.push(live.regent);
     } catch (err) {
-      regentWhy = (err as Error).message;
+      // The verb exists, so a sidecar that cannot start is a failure, not a missing piece.
+      ctx.markFailed((err as Error).message);
+      regentWhy = `failed: ${(err as Error).message}`;
     }
   }
   if (live.regent && regent.ok) {
@@ -130,7 +132,7 @@ async function runE2e(ctx: SuiteContext, tmp: string, servers: RunningServer[]):
       continue;
     }
     ctx.log(`${name}: open-loop latency at ${OPEN_LOOP_RPS} requests per second`);
-    const n = OPEN_LOOP_RPS * (ctx.quick ? 2 : 8);
+    const n = OPEN_LOOP_RPS * (ctx.quick ? 2 : 4);
     const cl = await client(server.port, bodyFile, 1, n, counts.warm, counts.clientMs + 5_000, OPEN_LOOP_RPS);
     const r = row(name, 0, cl, undefined);
     r.extra = { ...r.extra, offered_rps: OPEN_LOOP_RPS, rps_from: "node-http2 (open loop)" };
