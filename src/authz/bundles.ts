@@ -19,8 +19,10 @@ export interface BundleSourceOptions {
   pollMaxSeconds: number;
   persistDir?: string;
   bearerToken?: string;
-  /** Verification key text (PEM, JWK or JWKS); no key means bundles are not verified. */
-  key?: string;
+  /** A public verification key (PEM, DER, JWK or JWKS); neither it nor `secret` means bundles are not verified. */
+  key?: string | Uint8Array;
+  /** An HMAC verification secret, given explicitly as one. */
+  secret?: Uint8Array;
   keyId?: string;
   scope?: string;
   fetchTimeoutMs?: number;
@@ -141,8 +143,8 @@ export class BundleActivator {
   }
 
   private async verifyAndActivate(bundle: Bundle, bytes: Uint8Array | undefined, origin: "source" | "persisted"): Promise<void> {
-    if (this.opts.key !== undefined) {
-      const report = await verifyBundle(bundle, { key: this.opts.key, keyId: this.opts.keyId, scope: this.opts.scope });
+    if (this.opts.key !== undefined || this.opts.secret !== undefined) {
+      const report = await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
       if (!report.ok) throw new RegentError(AUTHZ_BUNDLE, `bundle verification failed: ${report.problems.join("; ")}`);
     }
     await this.activate(bundle, bytes);

@@ -81,10 +81,14 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
   };
 }
 
-/** The verification key text from bundle.verification (inline or file). */
-export function verificationKey(config: ServeConfig): string | undefined {
+/**
+ * The verification material from bundle.verification: a public key (inline or from key_file,
+ * whose bytes may be PEM, DER or JWK) or an HMAC secret from secret_file, typed by the setting.
+ */
+export function verificationMaterial(config: ServeConfig): { key?: string | Uint8Array; secret?: Uint8Array } | undefined {
   const v = config.bundle.verification;
-  if (v.key !== undefined) return v.key;
-  if (v.key_file === undefined) return undefined;
-  return readFileSync(v.key_file, "utf8");
+  if (v.key !== undefined) return { key: v.key };
+  if (v.key_file !== undefined) return { key: readFileSync(v.key_file) };
+  if (v.secret_file !== undefined) return { secret: readFileSync(v.secret_file) };
+  return undefined;
 }

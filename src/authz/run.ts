@@ -9,7 +9,8 @@ import { MemoryBudgetStore } from "../budget/index.js";
 import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
 import { BundleActivator } from "./bundles.js";
-import { createDataPlane, verificationKey } from "./dataplane.js";
+import { hmacSecret, loadVerificationKeys } from "../bundle/keys.js";
+import { createDataPlane, verificationMaterial } from "./dataplane.js";
 import { AUTHZ_BUNDLE } from "./errors.js";
 
 export interface Running {
@@ -54,11 +55,16 @@ export function createActivator(
 ): BundleActivator | undefined {
   const b = config.bundle;
   if (!b.source) return undefined;
-  let key: string | undefined;
+  let material: ReturnType<typeof verificationMaterial>;
   try {
-    key = verificationKey(config);
+    material = verificationMaterial(config);
+    // Parse the key now, so that an unusable key stops the start instead of refusing every bundle later.
+    if (material?.key !== undefined) loadVerificationKeys(material.key, b.verification.key_id);
+    if (material?.secret !== undefined) hmacSecret(material.secret);
   } catch (err) {
-    throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.verification.key_file ${b.verification.key_file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof RegentError) throw new RegentError(AUTHZ_BUNDLE, `bundle.verification: ${err.message}`);
+    const file = b.verification.key_file ?? b.verification.secret_file;
+    throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.verification file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return new BundleActivator(
     {
@@ -67,7 +73,8 @@ export function createActivator(
       pollMaxSeconds: b.poll_max_seconds,
       persistDir: b.persist_dir,
       bearerToken: b.bearer_token,
-      key,
+      key: material?.key,
+      secret: material?.secret,
       keyId: b.verification.key_id,
       scope: b.verification.scope,
     },

@@ -1,9 +1,11 @@
 /**
- * Signing and verification keys: PEM (PKCS#8, PKCS#1, SEC1, SPKI, certificates), JWK/JWKS
- * and HMAC secrets, with the algorithms each key may be used with. A PEM key is never
- * accepted as an HMAC secret, which closes the HS/RS confusion attack.
+ * Signing and verification keys: PEM or DER (PKCS#8, PKCS#1, SEC1, SPKI, certificates), JWK/JWKS
+ * and HMAC secrets, with the algorithms each key may be used with. Keys are typed by how they
+ * are given, never guessed from their bytes: an HMAC secret is only ever one passed as a secret
+ * (or an `oct` JWK), so public key material can never become an HMAC secret (key confusion).
  */
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject, X509Certificate } from "node:crypto";
+import { RegentError } from "../errors.js";
 import { bundleError } from "./errors.js";
 
 export const SIGNING_ALGORITHMS = [
@@ -51,22 +53,30 @@ const HMAC_ALGS: SigningAlgorithm[] = ["HS256", "HS384", "HS512"];
 const asText = (k: string | Uint8Array): string => (typeof k === "string" ? k : new TextDecoder().decode(k));
 const isPem = (text: string): boolean => /-----BEGIN [A-Z0-9 ]+-----/.test(text);
 
-/** The key for `signBundle`: a PEM private key for RS/PS/ES, a shared secret for HS. */
-export function loadSigningKey(input: string | Uint8Array | KeyObject, alg: string): KeyObject {
+/** Signing key material: a private key (PEM text or a KeyObject) or, for HS, an explicit secret. */
+export interface SigningMaterial {
+  key?: string | Uint8Array | KeyObject;
+  secret?: string | Uint8Array;
+}
+
+/** The key for `signBundle`: a PEM private key for RS/PS/ES, an explicit shared secret for HS. */
+export function loadSigningKey(material: SigningMaterial, alg: string): KeyObject {
   if (!isSigningAlgorithm(alg)) {
     throw bundleError("key", `unsupported signing algorithm "${alg}" (supported: ${SIGNING_ALGORITHMS.join(", ")})`);
+  }
+  const { key: input, secret } = material;
+  if ((input === undefined) === (secret === undefined)) throw bundleError("key", "give either a private key or an HMAC secret to sign with");
+  if (secret !== undefined) {
+    if (!alg.startsWith("HS")) throw bundleError("key", `${alg} signs with a private key, but an HMAC secret was given; HMAC secrets sign with HS256, HS384 or HS512`);
+    return hmacSecret(secret).key;
   }
   if (input instanceof KeyObject) {
     const ok = input.type === "secret" ? HMAC_ALGS.includes(alg) : describeAsymmetric(input).algorithms.includes(alg);
     if (!ok) throw bundleError("key", `the given key cannot sign with ${alg}`);
     return input;
   }
-  const text = asText(input);
-  if (alg.startsWith("HS")) {
-    if (isPem(text)) throw bundleError("key", `${alg} needs a shared secret, but a PEM key was given; use RS/PS/ES algorithms with PEM keys`);
-    if (text.length === 0) throw bundleError("key", "the HMAC secret is empty");
-    return createSecretKey(typeof input === "string" ? Buffer.from(input, "utf8") : Buffer.from(input));
-  }
+  if (alg.startsWith("HS")) throw bundleError("key", `${alg} signs with a shared secret, but a private key was given; pass the secret as a secret (--signing-secret-file)`);
+  const text = asText(input!);
   if (!isPem(text)) throw bundleError("key", `${alg} needs a PEM private key (PKCS#8, PKCS#1 or SEC1)`);
   let key: KeyObject;
   try {
@@ -79,13 +89,37 @@ export function loadSigningKey(input: string | Uint8Array | KeyObject, alg: stri
   return key;
 }
 
+/** The algorithm a key signs with when none is named: HS256 for a secret, else the key type's first (RS256, ES256…). */
+export function defaultSigningAlgorithm(material: SigningMaterial): SigningAlgorithm {
+  if (material.secret !== undefined) return "HS256";
+  const input = material.key;
+  if (input === undefined) throw bundleError("key", "give either a private key or an HMAC secret to sign with");
+  if (input instanceof KeyObject) return input.type === "secret" ? "HS256" : describeAsymmetric(input).algorithms[0];
+  const text = asText(input);
+  if (!isPem(text)) throw bundleError("key", "the signing key is not a PEM private key (PKCS#8, PKCS#1 or SEC1)");
+  try {
+    return describeAsymmetric(createPrivateKey(text)).algorithms[0];
+  } catch (err) {
+    if (err instanceof RegentError) throw err;
+    throw bundleError("key", `cannot read the PEM private key: ${(err as Error).message}`);
+  }
+}
+
+/** An HMAC secret given explicitly as one; its bytes are used exactly as given. */
+export function hmacSecret(secret: string | Uint8Array, kid?: string): VerificationKey {
+  const bytes = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
+  if (bytes.length === 0) throw bundleError("key", "the HMAC secret is empty");
+  return { kid, key: createSecretKey(bytes), algorithms: [...HMAC_ALGS], description: "HMAC secret" };
+}
+
 function fromJwk(jwk: Record<string, unknown>, index: number): VerificationKey {
   const kid = typeof jwk.kid === "string" ? jwk.kid : undefined;
   const where = kid ? `JWK "${kid}"` : `JWK #${index}`;
   let out: VerificationKey;
   if (jwk.kty === "oct") {
     if (typeof jwk.k !== "string") throw bundleError("key", `${where}: an oct key needs "k"`);
-    out = { kid, key: createSecretKey(Buffer.from(jwk.k, "base64url")), algorithms: [...HMAC_ALGS], description: "HMAC secret" };
+    // An `oct` JWK declares itself a symmetric key, so it is a secret given explicitly as one.
+    out = hmacSecret(Buffer.from(jwk.k, "base64url"), kid);
   } else {
     let key: KeyObject;
     try {
@@ -103,13 +137,32 @@ function fromJwk(jwk: Record<string, unknown>, index: number): VerificationKey {
   return out;
 }
 
+/** A public key from DER bytes: SPKI, PKCS#1 or an X.509 certificate. Undefined when it is none of them. */
+function fromDer(bytes: Uint8Array): KeyObject | undefined {
+  const der = Buffer.from(bytes);
+  for (const type of ["spki", "pkcs1"] as const) {
+    try {
+      return createPublicKey({ key: der, format: "der", type });
+    } catch {
+      // not this encoding; try the next
+    }
+  }
+  try {
+    return new X509Certificate(der).publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Verification keys from text: a JWKS (`{"keys": [...]}`) or a JWK, a PEM public key,
- * certificate or private key (its public half is used), or else an HMAC secret.
+ * Public verification keys: a JWKS (`{"keys": [...]}`) or a JWK, a PEM public key, certificate
+ * or private key (its public half is used), or the same in DER. Anything else is refused: an
+ * HMAC secret is given with `hmacSecret`, never inferred from key material that failed to parse.
  */
 export function loadVerificationKeys(input: string | Uint8Array, kid?: string): VerificationKey[] {
   const text = asText(input);
   const trimmed = text.trim();
+  if (trimmed.length === 0) throw bundleError("key", "the verification key is empty");
   if (trimmed.startsWith("{")) {
     let json: unknown;
     try {
@@ -136,6 +189,11 @@ export function loadVerificationKeys(input: string | Uint8Array, kid?: string): 
     }
     return [{ kid, key, ...describeAsymmetric(key) }];
   }
-  if (text.length === 0) throw bundleError("key", "the verification key is empty");
-  return [{ kid, key: createSecretKey(Buffer.from(text, "utf8")), algorithms: [...HMAC_ALGS], description: "HMAC secret" }];
+  const der = typeof input === "string" ? undefined : fromDer(input);
+  if (der) return [{ kid, key: der, ...describeAsymmetric(der) }];
+  throw bundleError(
+    "key",
+    "the verification key is not a PEM, DER or JWK/JWKS public key; an HMAC secret must be given as a secret " +
+      "(--verification-secret-file, bundle.verification.secret_file), never as a key",
+  );
 }

@@ -12,8 +12,10 @@ import { DEFAULT_HASH_ALGORITHM, hashFile } from "./hash.js";
 import { loadSigningKey } from "./keys.js";
 
 export interface SignOptions {
-  /** PEM private key (RS/PS/ES), HMAC secret (HS), or a ready KeyObject. */
-  key: string | Uint8Array | KeyObject;
+  /** PEM private key (RS/PS/ES) or a ready KeyObject. */
+  key?: string | Uint8Array | KeyObject;
+  /** The shared secret for HS algorithms, given explicitly as one (never inferred from `key`). */
+  secret?: string | Uint8Array;
   alg: string;
   keyId?: string;
   scope?: string;
@@ -48,7 +50,7 @@ export function signaturePayload(files: SignedFile[], options: Pick<SignOptions,
 
 /** Returns a copy of the bundle carrying a fresh signature; existing signatures are replaced. */
 export async function signBundle(bundle: Bundle, options: SignOptions): Promise<Bundle> {
-  const key = loadSigningKey(options.key, options.alg);
+  const key = loadSigningKey(options, options.alg);
   const payload = signaturePayload(signedFiles(bundle), options);
   const header: { alg: string; kid?: string } = { alg: options.alg };
   if (options.keyId !== undefined) header.kid = options.keyId;

@@ -9,13 +9,15 @@ import type { Bundle } from "./bundle.js";
 import { SIGNATURES_FILE } from "./bundle.js";
 import { bundleError } from "./errors.js";
 import { HASH_ALGORITHMS, hashFile } from "./hash.js";
-import { loadVerificationKeys, type VerificationKey } from "./keys.js";
+import { hmacSecret, loadVerificationKeys, type VerificationKey } from "./keys.js";
 import type { RegentError } from "../errors.js";
 
 export interface VerifyOptions {
-  /** A PEM public key/certificate, a JWK or JWKS (text), or an HMAC secret. */
+  /** A PEM or DER public key/certificate, or a JWK or JWKS (text). Never an HMAC secret. */
   key?: string | Uint8Array;
-  /** Several keys: JWKS text, or key texts with their ids. */
+  /** An HMAC secret, given explicitly as one; its key id is `keyId`. */
+  secret?: string | Uint8Array;
+  /** Several keys: JWKS text, or public key texts with their ids. */
   keys?: string | { kid?: string; key: string | Uint8Array }[];
   /** The key id to verify with; overrides the token's `kid`, as OPA's key id setting does. */
   keyId?: string;
@@ -47,6 +49,7 @@ export interface VerifyReport {
 function gatherKeys(options: VerifyOptions): VerificationKey[] {
   const keys: VerificationKey[] = [];
   if (options.key !== undefined) keys.push(...loadVerificationKeys(options.key, options.keyId));
+  if (options.secret !== undefined) keys.push(hmacSecret(options.secret, options.keyId));
   if (typeof options.keys === "string") keys.push(...loadVerificationKeys(options.keys));
   else for (const k of options.keys ?? []) keys.push(...loadVerificationKeys(k.key, k.kid));
   if (keys.length === 0) throw bundleError("key", "no verification key given");

@@ -9,10 +9,11 @@ import { verifyBundle, type VerifyReport } from "../bundle/verify.js";
 import { effectiveRoots } from "../bundle/manifest.js";
 import { wasmInfo } from "../bundle/wasm-info.js";
 import type { Bundle } from "../bundle/bundle.js";
-import { checkFormat, emit, errorResult, readKeyArgument, type CliResult } from "./verify.js";
+import { checkFormat, emit, errorResult, verificationMaterial, type CliResult } from "./verify.js";
 
 export interface InspectCliOptions {
   verificationKey?: string;
+  verificationSecretFile?: string;
   keyId?: string;
   scope?: string;
   format?: string;
@@ -84,9 +85,9 @@ export async function runInspect(bundlePath: string, options: InspectCliOptions)
     checkFormat(options.format);
     const bundle = await readBundle(bundlePath);
     let report: VerifyReport | undefined;
-    if (options.verificationKey) {
-      const key = readKeyArgument(options.verificationKey, "--verification-key");
-      report = await verifyBundle(bundle, { key, keyId: options.keyId, scope: options.scope });
+    const material = verificationMaterial(options);
+    if (material.key !== undefined || material.secret !== undefined) {
+      report = await verifyBundle(bundle, { ...material, keyId: options.keyId, scope: options.scope });
     }
     const summary = await inspectBundle(bundle, report);
     const stdout = options.format === "json" ? JSON.stringify(summary, null, 2) + "\n" : formatSummary(summary);
@@ -101,7 +102,8 @@ export function register(program: Command): void {
     .command("inspect")
     .description("show a bundle's manifest, entrypoints, files, required built-ins and signature status")
     .argument("<bundle>", "bundle .tar.gz or folder")
-    .option("--verification-key <pem|jwks|secret>", "check the signature with this key")
+    .option("--verification-key <file>", "check the signature with this public key (PEM, DER, JWK or JWKS)")
+    .option("--verification-secret-file <file>", "check the signature with the HMAC secret in this file")
     .option("--key-id <id>", "key id to verify with")
     .option("--scope <scope>", "scope the signature must carry")
     .option("--format <format>", "text or json", "text")

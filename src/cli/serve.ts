@@ -21,6 +21,7 @@ interface Flags {
   failMode?: string;
   verificationKey?: string;
   verificationKeyId?: string;
+  verificationSecretFile?: string;
   verificationScope?: string;
   persistDir?: string;
   pollMin?: string;
@@ -44,7 +45,8 @@ export function register(program: Command): void {
     .option("-w, --workers <n>", "worker processes; 0 = one per CPU (server.workers)")
     .option("--decision-path <path>", "decision entrypoint (policy.decision_path, default envoy/authz/allow)")
     .option("--fail-mode <deny|allow>", "answer when no bundle is active or evaluation fails (policy.fail_mode)")
-    .option("--verification-key <file>", "public key (PEM/JWK/JWKS) bundles must be signed with (bundle.verification.key_file)")
+    .option("--verification-key <file>", "public key (PEM, DER, JWK or JWKS) bundles must be signed with (bundle.verification.key_file)")
+    .option("--verification-secret-file <file>", "HMAC secret (HS256/384/512) bundles must be signed with (bundle.verification.secret_file)")
     .option("--verification-key-id <kid>", "key id for bundle verification (bundle.verification.key_id)")
     .option("--verification-scope <scope>", "required signature scope (bundle.verification.scope)")
     .option("--persist-dir <dir>", "where the last verified bundle is kept (bundle.persist_dir)")
@@ -135,6 +137,7 @@ export function loadServeConfig(flags: Flags, env: Record<string, string | undef
       "policy.fail_mode": flags.failMode,
       "bundle.verification.key_file": flags.verificationKey,
       "bundle.verification.key_id": flags.verificationKeyId,
+      "bundle.verification.secret_file": flags.verificationSecretFile,
       "bundle.verification.scope": flags.verificationScope,
       "bundle.persist_dir": flags.persistDir,
       "bundle.poll_min_seconds": num(flags.pollMin, "--poll-min"),

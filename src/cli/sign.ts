@@ -8,13 +8,15 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { readBundle } from "../bundle/fs.js";
 import { signBundle } from "../bundle/sign.js";
+import { defaultSigningAlgorithm } from "../bundle/keys.js";
 import { serializeSignatures, writeBundle } from "../bundle/write.js";
 import { bundleError } from "../bundle/errors.js";
 import { SIGNATURES_FILE } from "../bundle/bundle.js";
-import { emit, errorResult, readKeyArgument, type CliResult } from "./verify.js";
+import { emit, errorResult, readKeyArgument, readKeyFile, type CliResult } from "./verify.js";
 
 export interface SignCliOptions {
   signingKey?: string;
+  signingSecretFile?: string;
   signingAlg?: string;
   keyId?: string;
   scope?: string;
@@ -43,13 +45,16 @@ async function readClaims(path: string): Promise<Record<string, unknown>> {
 
 export async function runSign(bundlePath: string, options: SignCliOptions): Promise<CliResult> {
   try {
-    if (!options.signingKey) throw bundleError("key", "--signing-key is required");
-    const alg = options.signingAlg ?? "RS256";
-    const key = readKeyArgument(options.signingKey, "--signing-key");
+    if ((options.signingKey === undefined) === (options.signingSecretFile === undefined)) {
+      throw bundleError("key", "give one of --signing-key (a PEM private key file) or --signing-secret-file (an HMAC secret)");
+    }
+    const key = options.signingKey !== undefined ? readKeyArgument(options.signingKey, "--signing-key") : undefined;
+    const secret = options.signingSecretFile !== undefined ? readKeyFile(options.signingSecretFile, "--signing-secret-file") : undefined;
+    const alg = options.signingAlg ?? defaultSigningAlgorithm({ key, secret });
     const claims = options.claimsFile ? await readClaims(options.claimsFile) : undefined;
     const isDir = (await stat(bundlePath).catch(() => null))?.isDirectory() ?? false;
     const bundle = await readBundle(bundlePath);
-    const signed = await signBundle(bundle, { key, alg, keyId: options.keyId, scope: options.scope, claims });
+    const signed = await signBundle(bundle, { key, secret, alg, keyId: options.keyId, scope: options.scope, claims });
     let target: string;
     if (isDir) {
       target = options.output ?? join(bundlePath, SIGNATURES_FILE);
@@ -69,8 +74,9 @@ export function register(program: Command): void {
     .command("sign")
     .description("sign a bundle (writes .signatures.json in OPA's format)")
     .argument("<bundle>", "bundle .tar.gz or folder")
-    .option("--signing-key <pem|secret>", "PEM private key file (RS/PS/ES) or HMAC secret (HS)")
-    .option("--signing-alg <alg>", "RS256/384/512, PS256/384/512, ES256/384/512, HS256/384/512", "RS256")
+    .option("--signing-key <file>", "PEM private key file (RS/PS/ES)")
+    .option("--signing-secret-file <file>", "file holding the HMAC secret (HS256/384/512), used byte for byte")
+    .option("--signing-alg <alg>", "RS256/384/512, PS256/384/512, ES256/384/512, HS256/384/512 (default: from the key: RS256 for RSA, ES256/384/512 for EC, HS256 for a secret)")
     .option("--key-id <id>", "key id to put in the signature (kid and keyid)")
     .option("--scope <scope>", "scope claim to put in the signature")
     .option("--claims-file <file>", "JSON file of extra claims for the signature payload")

@@ -3,7 +3,7 @@
  * exactly what is wrong. Also holds the small helpers the bundle verbs share (key arguments,
  * result printing).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { RegentError } from "../errors.js";
 import { readBundle } from "../bundle/fs.js";
@@ -17,21 +17,36 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A key argument is a path to a key file when such a file exists, otherwise the key itself (an HMAC secret). */
-export function readKeyArgument(value: string, flag: string): string {
+/**
+ * A key argument: inline PEM or JSON key text, or else the path of a key file, which must exist.
+ * A path that does not exist is an error, never taken as key material itself.
+ */
+export function readKeyArgument(value: string, flag: string): string | Uint8Array {
   if (value === "") throw bundleError("key", `${flag} is empty`);
-  if (existsSync(value) && statSync(value).isFile()) {
-    try {
-      return readFileSync(value, "utf8");
-    } catch (err) {
-      throw bundleError("io", `${flag}: cannot read ${value}: ${(err as Error).message}`);
-    }
+  const trimmed = value.trim();
+  if (trimmed.startsWith("-----BEGIN ") || trimmed.startsWith("{")) return value;
+  return readKeyFile(value, flag);
+}
+
+/** The bytes of a key or secret file, exactly as stored. */
+export function readKeyFile(path: string, flag: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw bundleError("io", `${flag}: key file ${path} does not exist`);
+    throw bundleError("io", `${flag}: cannot read ${path}: ${code ?? (err as Error).message}`);
   }
-  if (/^-----BEGIN /.test(value) || value.trim().startsWith("{")) return value;
-  if (/[\\/]/.test(value) && /\.(pem|key|crt|json|jwks)$/i.test(value)) {
-    throw bundleError("io", `${flag}: key file ${value} does not exist`);
+}
+
+/** The verification material of `verify` and `inspect`: a public key, or an HMAC secret file, never both. */
+export function verificationMaterial(options: { verificationKey?: string; verificationSecretFile?: string }): { key?: string | Uint8Array; secret?: Uint8Array } {
+  if (options.verificationKey !== undefined && options.verificationSecretFile !== undefined) {
+    throw bundleError("key", "give either --verification-key or --verification-secret-file, not both");
   }
-  return value;
+  if (options.verificationSecretFile !== undefined) return { secret: readKeyFile(options.verificationSecretFile, "--verification-secret-file") };
+  if (options.verificationKey !== undefined) return { key: readKeyArgument(options.verificationKey, "--verification-key") };
+  return {};
 }
 
 /** Turns a thrown error into a result: RegentErrors are user errors (exit 1), anything else is a bug and keeps its stack. */
@@ -57,6 +72,7 @@ export function checkFormat(format: string | undefined): void {
 
 export interface VerifyCliOptions {
   verificationKey?: string;
+  verificationSecretFile?: string;
   keyId?: string;
   scope?: string;
   alg?: string;
@@ -80,10 +96,10 @@ export function formatReport(report: VerifyReport): string {
 export async function runVerify(bundlePath: string, options: VerifyCliOptions): Promise<CliResult> {
   try {
     checkFormat(options.format);
-    if (!options.verificationKey) throw bundleError("key", "--verification-key is required");
-    const key = readKeyArgument(options.verificationKey, "--verification-key");
+    const material = verificationMaterial(options);
+    if (material.key === undefined && material.secret === undefined) throw bundleError("key", "--verification-key (a public key) or --verification-secret-file (an HMAC secret) is required");
     const bundle = await readBundle(bundlePath);
-    const report = await verifyBundle(bundle, { key, keyId: options.keyId, scope: options.scope, alg: options.alg, allowUnsigned: options.allowUnsigned });
+    const report = await verifyBundle(bundle, { ...material, keyId: options.keyId, scope: options.scope, alg: options.alg, allowUnsigned: options.allowUnsigned });
     const stdout = options.format === "json" ? JSON.stringify({ bundle: bundlePath, ...report }, null, 2) + "\n" : formatReport(report);
     return { code: report.ok ? 0 : 1, stdout, stderr: "" };
   } catch (err) {
@@ -96,7 +112,8 @@ export function register(program: Command): void {
     .command("verify")
     .description("verify a bundle's signature and that every file matches it")
     .argument("<bundle>", "bundle .tar.gz or folder")
-    .option("--verification-key <pem|jwks|secret>", "public key file (PEM), JWKS file, or HMAC secret")
+    .option("--verification-key <file>", "public key file: PEM, DER, JWK or JWKS (or inline PEM/JWK text)")
+    .option("--verification-secret-file <file>", "file holding the HMAC secret (HS256/384/512), used byte for byte")
     .option("--key-id <id>", "key id to verify with (overrides the signature's kid)")
     .option("--scope <scope>", "scope the signature must carry")
     .option("--signing-alg <alg>", "require this signing algorithm")

@@ -37,7 +37,7 @@ export interface ServeConfig {
     poll_max_seconds: number;
     persist_dir?: string;
     bearer_token?: string;
-    verification: { key_file?: string; key?: string; key_id?: string; scope?: string };
+    verification: { key_file?: string; key?: string; secret_file?: string; key_id?: string; scope?: string };
   };
   identity: {
     header: string;
@@ -208,7 +208,7 @@ const SPEC: Spec = {
     poll_max_seconds: int(1, 86_400),
     persist_dir: str,
     bearer_token: str,
-    verification: { key_file: str, key: str, key_id: str, scope: str },
+    verification: { key_file: str, key: str, secret_file: str, key_id: str, scope: str },
   },
   identity: {
     header: (v, k) => (str(v, k) as string).toLowerCase(),
@@ -280,7 +280,8 @@ function crossCheck(c: ServeConfig): void {
   if (tls.client_ca_file && !tls.cert_file) fail("server.tls.client_ca_file", "needs server.tls.cert_file and key_file");
   if (tls.require_client_cert && !tls.client_ca_file) fail("server.tls.require_client_cert", "needs server.tls.client_ca_file");
   const v = c.bundle.verification;
-  if (v.key && v.key_file) fail("bundle.verification.key", "set either key or key_file, not both");
+  const given = (["key", "key_file", "secret_file"] as const).filter((k) => v[k] !== undefined);
+  if (given.length > 1) fail(`bundle.verification.${given[1]}`, `set one of key, key_file (a public key) or secret_file (an HMAC secret), not ${given.join(" and ")}`);
 }
 
 function walk(spec: Spec, value: unknown, prefix: string): unknown {

@@ -170,6 +170,38 @@ describe("bundle activation", () => {
     expect(existsSync(join(dir, "state", "bundle.tar.gz"))).toBe(true);
   }, 120_000);
 
+  it("never takes a DER public key as an HMAC secret; an HMAC secret is verified only when given as one", async () => {
+    const server = new BundleServer();
+    servers.push(server);
+    await server.start();
+    server.publish(await bundleOf("d1", privPem), "d1");
+    const dir = tempDir();
+    const der = publicKey.export({ type: "spki", format: "der" });
+    writeFileSync(join(dir, "pub.der"), der);
+    const regent = await startRegent(["--workers", "1", "--bundle", server.url, "--verification-key", join(dir, "pub.der"), "--poll-min", "1", "--poll-max", "1"]);
+    running.push(regent);
+    await regent.waitReady();
+    await waitRevision(regent, "d1");
+    // Anyone holding the public key signs HS256 with its DER bytes as the secret: refused, d1 keeps serving.
+    server.publish(await buildBundle({ wasm, data: { meta: { revision: "forged" } }, revision: "forged", signWith: { secret: der, alg: "HS256" } }), "forged");
+    const until = Date.now() + 15_000;
+    while ((await regent.admin("/health?bundles")).json().bundles.rejections < 1) {
+      if (Date.now() > until) throw new Error("the forged bundle was never rejected");
+      await sleep(50);
+    }
+    const status = (await regent.admin("/health?bundles")).json().bundles;
+    expect(status.active_revision).toBe("d1");
+    expect(status.last_error).toMatch(/algorithm HS256 does not fit the verification key \(an RSA public key/);
+
+    // A shared secret works when it is configured as a secret, and a missing key file stops the start.
+    writeFileSync(join(dir, "hmac"), "a shared secret for bundles");
+    server.publish(await buildBundle({ wasm, data: { meta: { revision: "h1" } }, revision: "h1", signWith: { secret: "a shared secret for bundles", alg: "HS256" } }), "h1");
+    const hmac = await startRegent(["--workers", "1", "--bundle", server.url, "--verification-secret-file", join(dir, "hmac"), "--poll-min", "1", "--poll-max", "1"]);
+    running.push(hmac);
+    await hmac.waitReady();
+    await waitRevision(hmac, "h1");
+  }, 120_000);
+
   it("restarts from the persisted bundle while the bundle server is down", async () => {
     const server = new BundleServer();
     servers.push(server);

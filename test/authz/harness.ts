@@ -44,7 +44,7 @@ export interface BundleSpec {
   data: unknown;
   revision: string;
   entrypoint?: string;
-  signWith?: { key: CryptoKey | string; alg: string; keyId?: string };
+  signWith?: { key?: CryptoKey | string; secret?: string | Uint8Array; alg: string; keyId?: string };
 }
 
 export async function buildBundle(spec: BundleSpec): Promise<Uint8Array> {
@@ -56,8 +56,8 @@ export async function buildBundle(spec: BundleSpec): Promise<Uint8Array> {
   ]);
   let bundle = parseBundleFiles(files);
   if (spec.signWith) {
-    const key = typeof spec.signWith.key === "string" ? spec.signWith.key : await toPem(spec.signWith.key);
-    bundle = await signBundle(bundle, { key, alg: spec.signWith.alg, keyId: spec.signWith.keyId });
+    const { key, secret, alg, keyId } = spec.signWith;
+    bundle = await signBundle(bundle, { key: key === undefined || typeof key === "string" ? key : await toPem(key), secret, alg, keyId });
   }
   return writeBundle(bundle);
 }

@@ -21,8 +21,8 @@ describe("sign", () => {
   });
 
   it("puts alg and kid in the protected header and replaces earlier signatures", async () => {
-    const once = await signBundle(sampleBundle(), { key: "secret-secret-secret-secret-1234", alg: "HS512", keyId: "k9" });
-    const twice = await signBundle(once, { key: "secret-secret-secret-secret-1234", alg: "HS256" });
+    const once = await signBundle(sampleBundle(), { secret: "secret-secret-secret-secret-1234", alg: "HS512", keyId: "k9" });
+    const twice = await signBundle(once, { secret: "secret-secret-secret-secret-1234", alg: "HS256" });
     expect(decodeProtectedHeader(once.signatures!.signatures[0])).toEqual({ alg: "HS512", kid: "k9" });
     expect(twice.signatures!.signatures).toHaveLength(1);
     expect(decodeProtectedHeader(twice.signatures!.signatures[0])).toEqual({ alg: "HS256" });

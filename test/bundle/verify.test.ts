@@ -3,6 +3,7 @@
  * each way verification must fail (changed / added / removed file, wrong key, alg none,
  * HS/RS confusion, wrong scope, wrong key id), each named in the report.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { CompactSign, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, generateSecret, base64url } from "jose";
 import { describe, expect, it, beforeAll } from "vitest";
 import { parseBundleFiles, type Bundle } from "../../src/bundle/bundle.js";
@@ -36,9 +37,10 @@ describe("sign and verify: every algorithm round-trips", () => {
   for (const alg of SIGNING_ALGORITHMS) {
     it(alg, async () => {
       const secret = "a shared secret that is long enough for HS512 ....................";
-      const { priv, pub } = alg.startsWith("HS") ? { priv: secret, pub: secret } : await pemFor(alg);
-      const signed = await signBundle(sampleBundle(), { key: priv, alg, keyId: "ci" });
-      const report = await verifyBundle(signed, { key: pub, keyId: "ci" });
+      const hs = alg.startsWith("HS");
+      const { priv, pub } = hs ? { priv: undefined, pub: undefined } : await pemFor(alg);
+      const signed = await signBundle(sampleBundle(), hs ? { secret, alg, keyId: "ci" } : { key: priv, alg, keyId: "ci" });
+      const report = await verifyBundle(signed, hs ? { secret, keyId: "ci" } : { key: pub, keyId: "ci" });
       expect(report.problems).toEqual([]);
       expect(report).toMatchObject({ ok: true, signed: true, alg, keyId: "ci", added: [], removed: [], changed: [] });
       expect(report.verified).toEqual([".manifest", "envoy/authz/policy.rego", "policy.wasm", "regent/datasets/data.json"]);
@@ -106,7 +108,7 @@ describe("verify rejects forged algorithms, scopes and key ids", () => {
     expect(r.ok).toBe(false);
     expect(r.problems[0]).toMatch(/alg "none".*never accepted/);
     // Not even with a secret, where an attacker might hope "none" is the fallback.
-    expect((await verifyBundle(forged, { key: "secret" })).ok).toBe(false);
+    expect((await verifyBundle(forged, { secret: "secret" })).ok).toBe(false);
   });
 
   it("HS/RS confusion: an HMAC signature made with the RSA public key as secret does not pass", async () => {
@@ -120,6 +122,28 @@ describe("verify rejects forged algorithms, scopes and key ids", () => {
     expect(r.problems[0]).toMatch(/algorithm HS256 does not fit the verification key \(an RSA public key allows RS256/);
     // And signing with HS256 and a PEM key is refused up front.
     await expect(signBundle(sampleBundle(), { key: pub, alg: "HS256" })).rejects.toMatchObject({ code: "bundle_key_error" });
+    await expect(signBundle(sampleBundle(), { secret: pub, alg: "RS256" })).rejects.toMatchObject({ code: "bundle_key_error", message: expect.stringMatching(/RS256 signs with a private key, but an HMAC secret was given/) });
+  });
+
+  it("key confusion: a DER public key is read as a public key, never as an HMAC secret", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const der = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
+    const honest = await signBundle(sampleBundle(), { key: privateKey.export({ type: "pkcs8", format: "pem" }) as string, alg: "RS256" });
+    // Anyone holding the public key signs HS256 with its DER bytes as the secret.
+    const payload = Buffer.from(honest.signatures!.signatures[0].split(".")[1], "base64url");
+    const forgedJws = await new CompactSign(payload).setProtectedHeader({ alg: "HS256" }).sign(der);
+    const forged = await verifyBundle({ ...honest, signatures: { signatures: [forgedJws] } }, { key: der });
+    expect(forged.ok).toBe(false);
+    expect(forged.problems[0]).toMatch(/algorithm HS256 does not fit the verification key \(an RSA public key allows RS256/);
+    // The same DER key verifies the honest RS256 signature, and so do PKCS#1 DER and a DER certificate's key.
+    expect((await verifyBundle(honest, { key: der })).ok).toBe(true);
+    expect((await verifyBundle(honest, { key: new Uint8Array(publicKey.export({ type: "pkcs1", format: "der" })) })).ok).toBe(true);
+    // Bytes that are no key at all are an error, not a secret.
+    await expect(verifyBundle(honest, { key: new Uint8Array([0x30, 0x82, 1, 2, 3, 4]) })).rejects.toMatchObject({
+      code: "bundle_key_error",
+      message: expect.stringMatching(/not a PEM, DER or JWK\/JWKS public key; an HMAC secret must be given as a secret/),
+    });
+    await expect(verifyBundle(honest, { key: "s3cret" })).rejects.toMatchObject({ code: "bundle_key_error" });
   });
 
   it("an algorithm the key does not allow (ES384 signature, P-256 key)", async () => {
@@ -160,7 +184,7 @@ describe("verify rejects forged algorithms, scopes and key ids", () => {
     const secret = (await generateSecret("HS384", { extractable: true })) as CryptoKey;
     const jwk = await exportJWK(secret);
     const raw = Buffer.from(jwk.k!, "base64url");
-    const signed = await signBundle(sampleBundle(), { key: new Uint8Array(raw), alg: "HS384" });
+    const signed = await signBundle(sampleBundle(), { secret: new Uint8Array(raw), alg: "HS384" });
     expect((await verifyBundle(signed, { key: JSON.stringify({ keys: [jwk] }) })).ok).toBe(true);
   });
 
@@ -174,7 +198,7 @@ describe("verify rejects forged algorithms, scopes and key ids", () => {
   it("unusable keys are errors, not reports", async () => {
     await expect(verifyBundle(sampleBundle(), { key: "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----" })).rejects.toMatchObject({ code: "bundle_key_error" });
     await expect(verifyBundle(sampleBundle(), {})).rejects.toMatchObject({ code: "bundle_key_error" });
-    await expect(signBundle(sampleBundle(), { key: "x", alg: "none" })).rejects.toMatchObject({ code: "bundle_key_error", message: expect.stringMatching(/unsupported signing algorithm "none"/) });
+    await expect(signBundle(sampleBundle(), { secret: "x", alg: "none" })).rejects.toMatchObject({ code: "bundle_key_error", message: expect.stringMatching(/unsupported signing algorithm "none"/) });
   });
 
   it("verifies a bundle read back from files (hashes use the file bytes, not re-serialised data)", async () => {
@@ -193,13 +217,13 @@ describe("verify rejects forged algorithms, scopes and key ids", () => {
       [`${prefix}a/b/c/data.json`, enc("[1,2,3]")],
       [`${prefix}http/policy/policy.rego`, enc("package example")],
     ]);
-    const ok = await verifyBundle({ ...parseBundleFiles(files("foo/bar/")), signatures: { signatures: [good] } }, { key: "secret", scope: "write" });
+    const ok = await verifyBundle({ ...parseBundleFiles(files("foo/bar/")), signatures: { signatures: [good] } }, { secret: "secret", scope: "write" });
     expect(ok.problems).toEqual([]);
     expect(ok).toMatchObject({ ok: true, alg: "HS256", keyId: "foo", scope: "write" });
 
     const swapped = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImZvbyJ9.eyJmaWxlcyI6W3sibmFtZSI6Ii5tYW5pZmVzdCIsImhhc2giOiI1MDdhMmMzOGExNDQxZGI1OGQyY2I4Nzk4MmM0MmFhOTFhNDM0MmVmNDIyYTZiNTQyZWRkZWJlZWY2ZjA0MTJmIiwiYWxnb3JpdGhtIjoiU0hBLTI1NiJ9LHsibmFtZSI6ImEvYi9jL2RhdGEuanNvbiIsImhhc2giOiI0MmNmZTY3NjhiNTdiYjVmNzUwM2MxNjVjMjhkZDA3YWM1YjgxMzU1NGViYzg1MGYyY2MzNTg0M2U3MTM3YjFkIiwiYWxnb3JpdGhtIjoiU0hBLTI1NiJ9LHsibmFtZSI6Imh0dHAvcG9saWN5L3BvbGljeS5yZWdvIiwiaGFzaCI6ImE2MTVlZWFlZTIxZGU1MTc5ZGUwODBkZThjMzA1MmM4ZGE5MDExMzg0MDZiYTcxYzM4YzAzMjg0NWY3ZDU0ZjQiLCJhbGdvcml0aG0iOiJTSEEtMjU2In1dLCJpYXQiOjE1OTIyNDgwMjcsImlzcyI6IkpXVFNlcnZpY2UiLCJrZXlpZCI6ImZvbyIsInNjb3BlIjoid3JpdGUifQ.grzWHYvyVS6LfWy0oiFTEJThKooOAwic8sexYaflzOM";
-    const bad = await verifyBundle({ ...parseBundleFiles(files("")), signatures: { signatures: [swapped] } }, { key: "secret", scope: "write" });
+    const bad = await verifyBundle({ ...parseBundleFiles(files("")), signatures: { signatures: [swapped] } }, { secret: "secret", scope: "write" });
     expect(bad).toMatchObject({ ok: false, verified: [".manifest"], changed: ["a/b/c/data.json", "http/policy/policy.rego"], added: [], removed: [] });
-    expect((await verifyBundle({ ...parseBundleFiles(files("foo/bar/")), signatures: { signatures: [good] } }, { key: "not-the-secret", scope: "write" })).ok).toBe(false);
+    expect((await verifyBundle({ ...parseBundleFiles(files("foo/bar/")), signatures: { signatures: [good] } }, { secret: "not-the-secret", scope: "write" })).ok).toBe(false);
   });
 });

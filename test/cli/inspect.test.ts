@@ -19,7 +19,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "regent-cli-inspect-"));
   const files = sampleFiles();
   files.set("policy.wasm", abiModule({ sprintf: 0, "regex.match": 1 }, { "envoy/authz/allow": 0 }));
-  const bundle = await signBundle(parseBundleFiles(files), { key: SECRET, alg: "HS256", keyId: "k1" });
+  const bundle = await signBundle(parseBundleFiles(files), { secret: SECRET, alg: "HS256", keyId: "k1" });
   await writeFile(join(dir, "b.tar.gz"), await writeBundle(bundle));
 });
 afterAll(async () => {
@@ -39,14 +39,16 @@ describe("regent inspect", () => {
   });
 
   it("verifies when given a key, and reports INVALID with a wrong one", async () => {
-    expect((await runInspect(join(dir, "b.tar.gz"), { verificationKey: SECRET })).stdout).toContain("signature:   verified (HS256, key id k1)");
-    const bad = await runInspect(join(dir, "b.tar.gz"), { verificationKey: "wrong-secret" });
+    await writeFile(join(dir, "secret"), SECRET);
+    await writeFile(join(dir, "wrong-secret"), "wrong-secret");
+    expect((await runInspect(join(dir, "b.tar.gz"), { verificationSecretFile: join(dir, "secret") })).stdout).toContain("signature:   verified (HS256, key id k1)");
+    const bad = await runInspect(join(dir, "b.tar.gz"), { verificationSecretFile: join(dir, "wrong-secret") });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/signature:   INVALID\n  the signature does not verify/);
   });
 
   it("prints JSON", async () => {
-    const r = await runInspect(join(dir, "b.tar.gz"), { format: "json", verificationKey: SECRET });
+    const r = await runInspect(join(dir, "b.tar.gz"), { format: "json", verificationSecretFile: join(dir, "secret") });
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({
       revision: "r1",

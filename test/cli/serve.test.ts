@@ -273,6 +273,21 @@ describe("regent serve: operations", () => {
     expect(env.stderr).toContain("server.adrr: unknown key");
   });
 
+  it("refuses to start with a verification key file that is missing or is no public key", () => {
+    const missing = spawnSync(process.execPath, [BIN, "serve", "--bundle", join(dir, "b.tar.gz"), "--verification-key", join(dir, "no-such-key.pem")], { encoding: "utf8", timeout: 30_000 });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toMatch(/cannot read bundle\.verification file .*no-such-key\.pem: ENOENT/);
+    writeFileSync(join(dir, "not-a-key"), "s3cret");
+    const secret = spawnSync(process.execPath, [BIN, "serve", "--bundle", join(dir, "b.tar.gz"), "--verification-key", join(dir, "not-a-key")], { encoding: "utf8", timeout: 30_000 });
+    expect(secret.status).not.toBe(0);
+    expect(secret.stderr).toMatch(/not a PEM, DER or JWK\/JWKS public key; an HMAC secret must be given as a secret/);
+    const both = join(dir, "both.yaml");
+    writeFileSync(both, `bundle:\n  verification:\n    key_file: ${join(dir, "not-a-key")}\n    secret_file: ${join(dir, "not-a-key")}\n`);
+    const r = spawnSync(process.execPath, [BIN, "serve", "--config", both], { encoding: "utf8", timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bundle\.verification\.secret_file: set one of key, key_file \(a public key\) or secret_file/);
+  });
+
   it("drains and exits 0 on SIGTERM", async () => {
     const other = await startRegent(["--config", join(dir, "regent.yaml"), "--bundle", join(dir, "bundle.tar.gz")]);
     await other.waitReady();

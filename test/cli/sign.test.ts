@@ -44,14 +44,19 @@ describe("regent sign", () => {
   it("signs a folder by writing .signatures.json into it", async () => {
     const folder = join(dir, "folder");
     await writeFilesToDir(sampleFiles(), folder);
-    const r = await runSign(folder, { signingKey: "a-shared-secret-of-reasonable-length", signingAlg: "HS256" });
-    expect(r.code).toBe(0);
+    await writeFile(join(dir, "hmac.secret"), "a-shared-secret-of-reasonable-length");
+    const r = await runSign(folder, { signingSecretFile: join(dir, "hmac.secret") });
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/with HS256/) });
     expect((await readdir(folder)).sort()).toContain(".signatures.json");
-    expect((await verifyBundle(await readBundle(folder), { key: "a-shared-secret-of-reasonable-length" })).ok).toBe(true);
+    expect((await verifyBundle(await readBundle(folder), { secret: "a-shared-secret-of-reasonable-length" })).ok).toBe(true);
   });
 
   it("reports bad inputs clearly", async () => {
-    expect((await runSign(join(dir, "bundle.tar.gz"), {})).stderr).toMatch(/bundle_key_error: --signing-key is required/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), {})).stderr).toMatch(/bundle_key_error: give one of --signing-key \(a PEM private key file\) or --signing-secret-file/);
+    // A path that does not exist is an error, never the key itself; a secret never signs RS/ES.
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "no-such.pem"), signingAlg: "HS256" })).stderr).toMatch(/bundle_io_error: --signing-key: key file .*no-such\.pem does not exist/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "HS256" })).stderr).toMatch(/HS256 signs with a shared secret, but a private key was given/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingSecretFile: privPath, signingAlg: "ES256" })).stderr).toMatch(/ES256 signs with a private key, but an HMAC secret was given/);
     expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "RS256" })).stderr).toMatch(/EC P-256 private key cannot sign with RS256/);
     expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: privPath, signingAlg: "ES256", claimsFile: join(dir, "nope.json") })).stderr).toMatch(/--claims-file: cannot read .*ENOENT/);
     await writeFile(join(dir, "bad-claims.json"), "[1]");

@@ -2,11 +2,13 @@
  * `regent verify`: exit 0 for a good signature, non-zero naming the problem otherwise, text
  * and JSON output, keys from PEM files, JWKS files and secrets.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createPublicKey } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
+import { CompactSign, exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readBundle } from "../../src/bundle/fs.js";
 import { signBundle } from "../../src/bundle/sign.js";
 import { writeBundle } from "../../src/bundle/write.js";
 import { runVerify } from "../../src/cli/verify.js";
@@ -39,6 +41,27 @@ describe("regent verify", () => {
     const r = await runVerify(join(dir, "signed.tar.gz"), { verificationKey: pubPath });
     expect(r).toMatchObject({ code: 0, stdout: "OK: signature valid (RS256, key id ci), 4 files verified\n" });
     expect((await runVerify(join(dir, "signed.tar.gz"), { verificationKey: jwksPath })).code).toBe(0);
+  });
+
+  it("refuses the key confusions: DER public key bytes as an HMAC secret, a missing key path as the key", async () => {
+    const derPath = join(dir, "pub.der");
+    await writeFile(derPath, createPublicKey(await readFile(pubPath, "utf8")).export({ type: "spki", format: "der" }));
+    expect((await runVerify(join(dir, "signed.tar.gz"), { verificationKey: derPath })).code).toBe(0);
+    // The attacker re-signs the honest payload with HS256, keyed with the public key's DER bytes.
+    const signed = await readBundle(join(dir, "signed.tar.gz"));
+    const payload = Buffer.from(signed.signatures!.signatures[0].split(".")[1], "base64url");
+    const forged = await new CompactSign(payload).setProtectedHeader({ alg: "HS256", kid: "ci" }).sign(await readFile(derPath));
+    await writeFile(join(dir, "forged.tar.gz"), await writeBundle({ ...signed, signatures: { signatures: [forged] } }));
+    const r = await runVerify(join(dir, "forged.tar.gz"), { verificationKey: derPath });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/algorithm HS256 does not fit the verification key \(an RSA public key allows RS256/);
+    // A mistyped path, with or without an extension, is an error and never the HMAC secret itself.
+    for (const missing of ["keys/pub", "pubkey", join(dir, "nope.pem")]) {
+      const m = await runVerify(join(dir, "forged.tar.gz"), { verificationKey: missing });
+      expect(m).toMatchObject({ code: 1, stdout: "" });
+      expect(m.stderr).toMatch(/bundle_io_error: --verification-key: key file .* does not exist/);
+    }
+    expect((await runVerify(join(dir, "signed.tar.gz"), { verificationKey: pubPath, verificationSecretFile: pubPath })).stderr).toMatch(/either --verification-key or --verification-secret-file, not both/);
   });
 
   it("names the changed file and exits non-zero", async () => {
