@@ -127,9 +127,23 @@ export class FuncPlanner {
     });
   }
 
-  /** `every k, v in xs { body }`: fails when some element makes the body undefined. */
+  /**
+   * `every k, v in xs { body }`: fails when some element makes the body undefined, and when the
+   * domain is not a collection (as OPA's planner: `every` over a string, number or null is
+   * undefined, never vacuously true).
+   */
   private every(key: Term | null, value: Term, domain: Term, body: Body, cont: Cont): void {
     this.termLocal(domain, (d) => {
+      this.b.block((outer) => {
+        for (const type of ["IsArray", "IsObject", "IsSet"] as const) {
+          this.b.block(() => {
+            this.b.emit({ type, source: local(d) });
+            this.b.breakTo(outer);
+          });
+        }
+        // No collection: leave the enclosing block too, so that the expression is undefined.
+        this.b.breakTo(outer - 1);
+      });
       const failed = this.b.local();
       this.b.emit({ type: "ResetLocal", target: failed });
       this.b.block((outer) => {

@@ -40,8 +40,29 @@ export function moduleGlobals(module: Module, packageRules: Set<string>): Global
   return g;
 }
 
+/**
+ * How a name first occurred in a scope, as OPA's RewriteLocalVars tracks it: a name may be
+ * declared (`:=`, `some`, a function argument) only where it has not occurred before.
+ */
+type Occurrence = "seen" | "assigned" | "declared" | "arg";
+
+const REDECLARED: Record<Occurrence, (name: string) => string> = {
+  seen: (n) => `var ${n} referenced above`,
+  assigned: (n) => `var ${n} assigned above`,
+  declared: (n) => `var ${n} declared above`,
+  arg: (n) => `arg ${n} redeclared`,
+};
+
+/** OPA's `ValueName` of a term that cannot be assigned to. */
+const VALUE_NAME: Partial<Record<Term["type"], string>> = {
+  null: "null", boolean: "boolean", number: "number", string: "string", ref: "ref", set: "set", call: "call",
+  arraycomp: "arraycomprehension", setcomp: "setcomprehension", objectcomp: "objectcomprehension",
+};
+
 class Scope {
   readonly names = new Map<string, string>();
+  /** OPA's occurrence of each name in this scope (independent of where `names` places implicit vars). */
+  readonly occurrence = new Map<string, Occurrence>();
   readonly occurs: Set<string>;
   constructor(readonly parent: Scope | null, occurs: Set<string>) {
     this.occurs = occurs;
@@ -85,7 +106,7 @@ export class VarRewriter {
     collectBodyVars(rule.body, occurs);
     const scope = new Scope(null, occurs);
     // Function arguments are declared: they never resolve to package rules.
-    const args = head.args?.map((a) => this.declarePattern(a, scope));
+    const args = head.args?.map((a) => this.declarePattern(a, scope, "arg"));
     const body = this.rewriteBody(rule.body, scope);
     const ref = [head.ref[0]!, ...head.ref.slice(1).map((t) => this.term(t, scope))];
     const key = head.key ? this.term(head.key, scope) : null;
@@ -107,13 +128,13 @@ export class VarRewriter {
     const x = e.expr;
     switch (x.type) {
       case "some": {
-        const vars = x.vars.map((v) => this.declare(v, scope));
+        const vars = x.vars.map((v) => this.declare(v, scope, "declared"));
         return { ...e, expr: { type: "some", vars }, with: withs };
       }
       case "somein": {
         const domain = this.term(x.domain, scope);
-        const key = x.key ? this.declarePattern(x.key, scope) : null;
-        const value = this.declarePattern(x.value, scope);
+        const key = x.key ? this.declarePattern(x.key, scope, "declared") : null;
+        const value = this.declarePattern(x.value, scope, "declared");
         return { ...e, expr: { type: "somein", key, value, domain }, with: withs };
       }
       case "every": {
@@ -121,8 +142,8 @@ export class VarRewriter {
         const occurs = new Set<string>();
         collectBodyVars(x.body, occurs);
         const inner = new Scope(scope, occurs);
-        const key = x.key ? this.declarePattern(x.key, inner) : null;
-        const value = this.declarePattern(x.value, inner);
+        const key = x.key ? this.declarePattern(x.key, inner, "declared") : null;
+        const value = this.declarePattern(x.value, inner, "declared");
         const body = this.rewriteBody(x.body, inner);
         const every = { type: "every" as const, key, value, domain, body };
         this.recordFree(every, inner, [body]);
@@ -131,8 +152,9 @@ export class VarRewriter {
       case "term": {
         const t = x.term;
         if (t.type === "call" && isOp(t, "assign") && t.args.length === 2) {
+          if (e.negated) this.errors.add(COMPILE_ERROR, "cannot assign vars inside negated expression", e.loc);
           const rhs = this.term(t.args[1]!, scope);
-          const lhs = this.declarePattern(t.args[0]!, scope);
+          const lhs = this.declarePattern(t.args[0]!, scope, "assigned");
           return { ...e, expr: { type: "term", term: { ...t, args: [lhs, rhs] } }, with: withs };
         }
         return { ...e, expr: { type: "term", term: this.term(t, scope) }, with: withs };
@@ -162,30 +184,48 @@ export class VarRewriter {
     return this.term(t, scope);
   }
 
-  /** Declares every var in a pattern (`x`, `[a, b]`, `{"k": v}`) as new in `scope`. */
-  private declarePattern(t: Term, scope: Scope): Term {
+  /**
+   * Declares every var in a pattern (`x`, `[a, b]`, `{"k": v}`) as new in `scope`. Anything else
+   * on the left of `:=` (`1 := x`, `[x, "a"] := y`) is not assignable, as in OPA; object keys are matched.
+   */
+  private declarePattern(t: Term, scope: Scope, occurrence: Occurrence): Term {
     switch (t.type) {
       case "var":
-        return this.declare(t, scope);
+        return this.declare(t, scope, occurrence);
       case "array":
-        return { ...t, items: t.items.map((i) => this.declarePattern(i, scope)) };
+        return { ...t, items: t.items.map((i) => this.declarePattern(i, scope, occurrence)) };
       case "object":
-        return { ...t, items: t.items.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope)] as [Term, Term]) };
+        return { ...t, items: t.items.map(([k, v]) => [this.term(k, scope), this.declarePattern(v, scope, occurrence)] as [Term, Term]) };
       default:
+        // Only `:=` assigns; arguments (`f(1) := …`) and `some … in` (`some "a" in xs`) match constants.
+        if (occurrence === "assigned") this.errors.add(COMPILE_ERROR, `cannot assign to ${VALUE_NAME[t.type] ?? t.type}`, t.loc);
         return this.term(t, scope);
     }
   }
 
-  private declare(v: VarTerm, scope: Scope): VarTerm {
+  private declare(v: VarTerm, scope: Scope, occurrence: Occurrence): VarTerm {
     if (v.name === "_") return { ...v, name: this.fresh("_") };
     if (v.name === "input" || v.name === "data") {
       this.errors.add(COMPILE_ERROR, `cannot assign to ${v.name}`, v.loc);
       return v;
     }
+    const before = scope.occurrence.get(v.name);
+    // A repeated argument name (`f(x, x)`) unifies, as in OPA; any other redeclaration is an error.
+    if (before !== undefined && !(before === "arg" && occurrence === "arg")) {
+      this.errors.add(COMPILE_ERROR, REDECLARED[before](v.name), v.loc);
+    }
+    if (before === "arg" && occurrence === "arg") return { ...v, name: scope.names.get(v.name)! };
+    scope.occurrence.set(v.name, occurrence);
     const id = this.fresh(v.name);
     scope.names.set(v.name, id);
     this.owner.set(id, scope);
     return { ...v, name: id };
+  }
+
+  /** Whether a name has occurred in `scope` or around it (declared, or referenced as a plain var). */
+  private occurred(name: string, scope: Scope): boolean {
+    for (let s: Scope | null = scope; s; s = s.parent) if (s.occurrence.has(name)) return true;
+    return false;
   }
 
   /** Records which vars of a rewritten closure belong to scopes outside `inner`. */
@@ -210,11 +250,15 @@ export class VarRewriter {
     let outermost: Scope | null = null;
     for (let s: Scope | null = scope; s; s = s.parent) {
       const id = s.names.get(name);
-      if (id) return { ...v, name: id };
+      if (id) {
+        if (!this.occurred(name, scope)) scope.occurrence.set(name, "seen");
+        return { ...v, name: id };
+      }
       if (s.occurs.has(name)) outermost = s;
     }
     const g = this.globals.get(name);
     if (g) return { ...g, loc: v.loc };
+    scope.occurrence.set(name, "seen");
     const owner = outermost ?? scope;
     const id = this.fresh(name);
     owner.names.set(name, id);
