@@ -7,6 +7,9 @@ import type { Module, Rule } from "../rego/ast.js";
 import { lookupBuiltin } from "../builtins/decls.js";
 import type { Policy } from "./ir/ir.js";
 import { ErrorList } from "./errors.js";
+import { checkDeprecatedBuiltins } from "./checks/deprecated.js";
+import { checkLiteralShapes } from "./checks/literal-shapes.js";
+import { checkRootDocumentOverrides } from "./checks/root-overrides.js";
 import { buildRuleTree, splitHeadRef, type RuleNode } from "./resolve/tree.js";
 import { moduleGlobals, VarRewriter, callName } from "./rewrite/vars.js";
 import { Safety } from "./safety/reorder.js";
@@ -33,8 +36,11 @@ export interface Stage {
 }
 
 export const STAGES: Stage[] = [
+  { name: "CheckRootDocumentOverrides", run: (c) => checkRootDocumentOverrides(c.modules, c.errors) },
+  { name: "CheckLiteralShapes", run: (c) => checkLiteralShapes(c.modules, c.errors) },
   { name: "BuildRuleTree", run: (c) => (c.tree = buildRuleTree(c.modules, c.errors)) },
   { name: "RewriteVars", run: rewriteVars },
+  { name: "CheckDeprecatedBuiltins", run: (c) => checkDeprecatedBuiltins(c.clauses!.values(), c.errors) },
   { name: "CheckSafety", run: checkSafety },
   { name: "CheckRecursion", run: checkRecursion },
   { name: "Plan", run: plan },

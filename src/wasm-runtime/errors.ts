@@ -1,6 +1,8 @@
 // Run-time errors: every one ends in `opa_abort("<code>: <loc>: <message>")`, which the SDK
 // throws as a string and the loader turns into a RegentError. The backend sets the current
-// location before each native call, so natives never deal with locations.
+// location before each native call, so natives never deal with locations. Built-in errors
+// (type errors included) abort only under OPA's strict built-in errors; otherwise they make the
+// call undefined, as OPA's evaluator does by default, and the built-in returns their 0.
 
 import { alloc } from "./alloc";
 import { literal_utf8_len, literal_write } from "./utf8";
@@ -11,6 +13,13 @@ declare function opa_abort(addr: usize): void;
 
 /** NUL-terminated `file:row:col` of the statement being run, or 0 (set by generated code). */
 export let regent_loc: usize = 0;
+
+/**
+ * OPA's strict built-in errors: when non-zero, a built-in's failure (a type error, divide by zero,
+ * bad base64…) raises an error; when 0 (OPA's default) the call is undefined. Exported from
+ * builtins/strict.ts so that the loader can set it for a module run in strict mode.
+ */
+export let regent_strict_builtin_errors: i32 = 0;
 
 // A growable message buffer would need care; error messages are short, so reserve plenty.
 const MSG_MAX: usize = 1024;
@@ -60,8 +69,12 @@ function msg_abort(): void {
   unreachable();
 }
 
-/** `eval_type_error: <loc>: <builtin>: operand <n> must be <expected> but got <type of got>`. */
-export function type_error(builtin: string, operand: i32, expected: string, got: usize): void {
+/**
+ * `eval_type_error: <loc>: <builtin>: operand <n> must be <expected> but got <type of got>` under
+ * strict built-in errors; otherwise 0, the undefined result a built-in returns: `return type_error(…)`.
+ */
+export function type_error(builtin: string, operand: i32, expected: string, got: usize): usize {
+  if (regent_strict_builtin_errors == 0) return 0;
   msg_head("eval_type_error");
   msg_lit(builtin);
   msg_lit(": operand ");
@@ -71,15 +84,18 @@ export function type_error(builtin: string, operand: i32, expected: string, got:
   msg_lit(" but got ");
   msg_lit(type_name_of(got));
   msg_abort();
+  return 0;
 }
 
-/** `eval_builtin_error: <loc>: <builtin>: <message>`. */
-export function builtin_error(builtin: string, message: string): void {
+/** `eval_builtin_error: <loc>: <builtin>: <message>` under strict built-in errors, else 0 (undefined). */
+export function builtin_error(builtin: string, message: string): usize {
+  if (regent_strict_builtin_errors == 0) return 0;
   msg_head("eval_builtin_error");
   msg_lit(builtin);
   msg_lit(": ");
   msg_lit(message);
   msg_abort();
+  return 0;
 }
 
 /** `<code>: <loc>: <message>` for anything else. */

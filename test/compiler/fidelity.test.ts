@@ -62,3 +62,43 @@ describe("a variable is declared once per scope, as OPA's RewriteLocalVars requi
     expect(await value(pkg(`q := 1\np := q if { q := 2 }`), "test/p")).toBe(2);
   });
 });
+
+describe("compile-time checks OPA makes on every Rego v1 module", () => {
+  const refused: [string, string][] = [
+    [`input := 1\nallow := true`, "3:1: rego_compile_error: rules must not shadow input (use a different rule name)"],
+    [`data if true\nallow := true`, "3:1: rego_compile_error: rules must not shadow data (use a different rule name)"],
+    [`f(input) := 1\nallow := f(1)`, "3:3: rego_compile_error: args must not shadow input (use a different variable name)"],
+    [`allow if { data := 2 }`, "3:12: rego_compile_error: variables must not shadow data (use a different variable name)"],
+    [`allow if { xs := [1 | input := 1]; xs }`, "3:23: rego_compile_error: variables must not shadow input (use a different variable name)"],
+    [`allow := cast_array({1})`, "3:10: rego_type_error: deprecated built-in function calls in expression: cast_array"],
+    [`allow if any([true])`, "3:10: rego_type_error: deprecated built-in function calls in expression: any"],
+    [`allow if { count(set_diff({1}, {2})) > 0 }`, "3:18: rego_type_error: deprecated built-in function calls in expression: set_diff"],
+    [`allow if { [x, y] := [1, 2, 3] }`, "3:12: rego_type_error: match error\n\tleft  : array<any, any>\n\tright : array<number, number, number>"],
+    [`allow if { [x, [y]] = [1, [2, 3]]; x; y }`, "3:12: rego_type_error: match error\n\tleft  : array<any, array<any>>\n\tright : array<number, array<number, number>>"],
+  ];
+  for (const [rule, error] of refused) {
+    it(rule.split("\n")[0]!, async () => {
+      expect(await compileErrors(pkg(rule), "test/allow")).toContain(`m0.rego:${error}`);
+    });
+  }
+
+  it("accepts a package's own function named like a removed built-in, and shapes that fit", async () => {
+    expect(await value(pkg(`any(xs) := true if xs[_]\nallow := any([false, true])`), "test/allow")).toBe(true);
+    expect(await value(pkg(`allow := [x, y] if { [x, y] := [1, 2] }`), "test/allow")).toEqual([1, 2]);
+  });
+});
+
+describe("a built-in's type error is undefined unless strict built-in errors are on, as in OPA", () => {
+  it("count(input.n) with a number leaves the rule undefined, so defaults and negations apply", async () => {
+    const src = pkg(`default allow := false\nallow if count(input.n) > 0\nempty if not count(input.n) > 0`);
+    expect(await value(src, "test/allow", { n: 5 })).toBe(false);
+    expect(await value(src, "test/empty", { n: 5 })).toBe(true);
+    expect(await value(src, "test/allow", { n: [1] })).toBe(true);
+  });
+
+  it("lets a with-mock call the original built-in on any operand (OPA's corpus: withkeyword, nested mocks)", async () => {
+    const src = pkg(`mock_count(x) := 4 if x == "four"\nmock_count(x) := count(x) if x != "four"\np := [count("four"), count(5), count([1])] if true\nq := r if { r := [count("four"), count([1])] with count as mock_count }`);
+    expect(await evalRego(src, "test/p")).toEqual([]);
+    expect(await value(src, "test/q")).toEqual([4, 1]);
+  });
+});

@@ -20,13 +20,13 @@ function elem(c: usize, isArray: bool, i: u32): usize {
 
 function fold(name: string, c: usize, mul: bool): usize {
   const t = value_type(c);
-  if (t != TYPE_ARRAY && t != TYPE_SET) type_error(name, 1, "one of {set, array}", c);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return type_error(name, 1, "one of {set, array}", c);
   const isArray = t == TYPE_ARRAY;
   const n = isArray ? array_len(c) : set_len(c);
   let acc = number_int(mul ? 1 : 0);
   for (let i: u32 = 0; i < n; i++) {
     const x = elem(c, isArray, i);
-    if (value_type(x) != TYPE_NUMBER) elem_error(name, 1, c, "numbers", x);
+    if (value_type(x) != TYPE_NUMBER) return elem_error(name, 1, c, "numbers", x);
     // Integers stay exact at any size, as OPA's big numbers do; floats use plus/mul.
     if (is_exact_int(acc) && is_exact_int(x)) acc = mul ? exact_mul(acc, x) : exact_add(acc, x);
     else acc = mul ? builtin_mul(acc, x) : builtin_plus(acc, x);
@@ -45,7 +45,7 @@ export function builtin_product(c: usize): usize {
 
 function extreme(name: string, c: usize, wantMax: bool): usize {
   const t = value_type(c);
-  if (t != TYPE_ARRAY && t != TYPE_SET) type_error(name, 1, "one of {set, array}", c);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return type_error(name, 1, "one of {set, array}", c);
   if (t == TYPE_SET) {
     // Sets iterate in Rego order: the answer is at one end.
     const n = set_len(c);
@@ -73,7 +73,7 @@ export function builtin_min(c: usize): usize {
 
 export function builtin_sort(c: usize): usize {
   const t = value_type(c);
-  if (t != TYPE_ARRAY && t != TYPE_SET) type_error("sort", 1, "one of {set, array}", c);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return type_error("sort", 1, "one of {set, array}", c);
   const isArray = t == TYPE_ARRAY;
   const n = isArray ? array_len(c) : set_len(c);
   const out = array_new(n);

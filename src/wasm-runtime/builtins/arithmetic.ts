@@ -68,13 +68,15 @@ function both_int(a: usize, b: usize): bool {
   return number_kind(a) == NUM_INT && number_kind(b) == NUM_INT;
 }
 
-function check_numbers(name: string, a: usize, b: usize): void {
-  if (value_type(a) != TYPE_NUMBER) type_error(name, 1, "number", a);
-  if (value_type(b) != TYPE_NUMBER) type_error(name, 2, "number", b);
+/** Whether both operands are numbers; when not, the type error (strict) or false (undefined). */
+function check_numbers(name: string, a: usize, b: usize): bool {
+  if (value_type(a) != TYPE_NUMBER) return type_error(name, 1, "number", a) != 0;
+  if (value_type(b) != TYPE_NUMBER) return type_error(name, 2, "number", b) != 0;
+  return true;
 }
 
 export function builtin_plus(a: usize, b: usize): usize {
-  check_numbers("plus", a, b);
+  if (!check_numbers("plus", a, b)) return 0;
   if (both_int(a, b)) {
     const x = load<i64>(a, 8), y = load<i64>(b, 8);
     const r = x + y;
@@ -107,14 +109,14 @@ export function builtin_minus(a: usize, b: usize): usize {
     }
     return out;
   }
-  if (ta != TYPE_NUMBER && ta != TYPE_SET) type_error("minus", 1, "one of {number, set}", a);
-  if (ta == TYPE_NUMBER) type_error("minus", 2, "number", b);
-  type_error("minus", 2, "set", b);
+  if (ta != TYPE_NUMBER && ta != TYPE_SET) return type_error("minus", 1, "one of {number, set}", a);
+  if (ta == TYPE_NUMBER) return type_error("minus", 2, "number", b);
+  return type_error("minus", 2, "set", b);
   return 0;
 }
 
 export function builtin_mul(a: usize, b: usize): usize {
-  check_numbers("mul", a, b);
+  if (!check_numbers("mul", a, b)) return 0;
   if (both_int(a, b)) {
     const x = load<i64>(a, 8), y = load<i64>(b, 8);
     // Exact when both fit in 31 bits; otherwise check by division.
@@ -130,8 +132,8 @@ export function builtin_mul(a: usize, b: usize): usize {
 }
 
 export function builtin_div(a: usize, b: usize): usize {
-  check_numbers("div", a, b);
-  if (number_as_f64(b) == 0) builtin_error("div", "divide by zero");
+  if (!check_numbers("div", a, b)) return 0;
+  if (number_as_f64(b) == 0) return builtin_error("div", "divide by zero");
   if (both_int(a, b)) {
     const x = load<i64>(a, 8), y = load<i64>(b, 8);
     if (!(x == i64.MIN_VALUE && y == -1) && x % y == 0) return number_int(x / y);
@@ -140,9 +142,9 @@ export function builtin_div(a: usize, b: usize): usize {
 }
 
 export function builtin_rem(a: usize, b: usize): usize {
-  check_numbers("rem", a, b);
-  if (!number_is_integer(a) || !number_is_integer(b)) builtin_error("rem", "modulo on floating-point number");
-  if (number_as_f64(b) == 0) builtin_error("rem", "modulo by zero");
+  if (!check_numbers("rem", a, b)) return 0;
+  if (!number_is_integer(a) || !number_is_integer(b)) return builtin_error("rem", "modulo on floating-point number");
+  if (number_as_f64(b) == 0) return builtin_error("rem", "modulo by zero");
   if (number_fits_i64(a) && number_fits_i64(b)) {
     const x = number_as_i64(a), y = number_as_i64(b);
     if (y == -1) return number_int(0);

@@ -5,8 +5,8 @@ import { array_new, array_append, array_len, array_get } from "../value";
 import { need_array, need_int, arg_int } from "./lib/args";
 
 export function builtin_array_concat(a: usize, b: usize): usize {
-  need_array("array.concat", 1, a);
-  need_array("array.concat", 2, b);
+  if (!need_array("array.concat", 1, a)) return 0;
+  if (!need_array("array.concat", 2, b)) return 0;
   const na = array_len(a);
   const nb = array_len(b);
   const out = array_new(na + nb);
@@ -16,9 +16,9 @@ export function builtin_array_concat(a: usize, b: usize): usize {
 }
 
 export function builtin_array_slice(a: usize, start: usize, stop: usize): usize {
-  need_array("array.slice", 1, a);
-  need_int("array.slice", 2, start);
-  need_int("array.slice", 3, stop);
+  if (!need_array("array.slice", 1, a)) return 0;
+  if (!need_int("array.slice", 2, start)) return 0;
+  if (!need_int("array.slice", 3, stop)) return 0;
   const n = <i64>array_len(a);
   // Clamp stop to [0, len], then start to [0, stop], so that out-of-range slices are empty.
   let hi = arg_int(stop);
@@ -33,7 +33,7 @@ export function builtin_array_slice(a: usize, start: usize, stop: usize): usize 
 }
 
 export function builtin_array_reverse(a: usize): usize {
-  need_array("array.reverse", 1, a);
+  if (!need_array("array.reverse", 1, a)) return 0;
   const n = array_len(a);
   const out = array_new(n);
   for (let i = n; i > 0; i--) array_append(out, array_get(a, i - 1));

@@ -6,13 +6,24 @@ import { value_type, number_int, number_float, number_is_integer, TYPE_NUMBER } 
 import { type_error, raw_type_error } from "./lib/args";
 import { number_from_u128, int_value, intFits } from "./lib/bigint";
 
-/** Set when an operand is an integer beyond i64, which these natives do not compute: the call is then undefined. */
+/**
+ * Set when an operand is an integer beyond i64, which these natives do not compute, or (without
+ * strict built-in errors) not an integer at all: the call is then undefined.
+ */
 let wide = false;
 
 /** OPA's BigIntOperand check. */
 function intArg(name: string, pos: i32, v: usize): i64 {
-  if (value_type(v) != TYPE_NUMBER) type_error(name, pos, "integer", v);
-  if (!number_is_integer(v)) raw_type_error(name, pos, "must be integer number but got floating-point number", "", "");
+  if (value_type(v) != TYPE_NUMBER) {
+    type_error(name, pos, "integer", v);
+    wide = true;
+    return 0;
+  }
+  if (!number_is_integer(v)) {
+    raw_type_error(name, pos, "must be integer number but got floating-point number", "", "");
+    wide = true;
+    return 0;
+  }
   const x = int_value(v);
   if (!intFits) wide = true;
   return x;
@@ -21,7 +32,10 @@ function intArg(name: string, pos: i32, v: usize): i64 {
 /** The shift count: a non-negative integer. */
 function shiftArg(name: string, v: usize): i64 {
   const n = intArg(name, 2, v);
-  if (n < 0) raw_type_error(name, 2, "must be an unsigned integer number but got a negative integer", "", "");
+  if (n < 0) {
+    raw_type_error(name, 2, "must be an unsigned integer number but got a negative integer", "", "");
+    wide = true;
+  }
   return n;
 }
 

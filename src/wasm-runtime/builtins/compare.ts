@@ -70,6 +70,6 @@ export function builtin_count(a: usize): usize {
   if (t == TYPE_OBJECT) return number_int(object_len(a));
   if (t == TYPE_SET) return number_int(set_len(a));
   if (t == TYPE_STRING) return number_int(utf8_count(string_ptr(a), string_len(a)));
-  type_error("count", 1, "one of {array, object, set, string}", a);
+  return type_error("count", 1, "one of {array, object, set, string}", a);
   return 0;
 }

@@ -11,7 +11,7 @@ import { b64_encoded_len, b64_encode, hex_encode, hex_decode, b64ErrorAt, hexErr
 import { b64_decode_string, b64url_decode_string } from "./lib/b64value";
 
 function encode(name: string, s: usize, url: bool, pad: bool): usize {
-  need_string(name, 1, s);
+  if (!need_string(name, 1, s)) return 0;
   const n = string_len(s);
   const out = string_alloc(b64_encoded_len(n, pad));
   b64_encode(string_ptr(s), n, string_ptr(out), url, pad);
@@ -31,24 +31,24 @@ export function builtin_base64url_encode_no_pad(s: usize): usize {
 }
 
 export function builtin_base64_decode(s: usize): usize {
-  need_string("base64.decode", 1, s);
+  if (!need_string("base64.decode", 1, s)) return 0;
   const v = b64_decode_string(string_ptr(s), string_len(s), false);
   return v != 0 ? v : builtin_fail_at("base64.decode", "illegal base64 data at input byte ", b64ErrorAt);
 }
 
 export function builtin_base64_is_valid(s: usize): usize {
-  need_string("base64.is_valid", 1, s);
+  if (!need_string("base64.is_valid", 1, s)) return 0;
   return bool_value(b64_decode_string(string_ptr(s), string_len(s), false) != 0);
 }
 
 export function builtin_base64url_decode(s: usize): usize {
-  need_string("base64url.decode", 1, s);
+  if (!need_string("base64url.decode", 1, s)) return 0;
   const v = b64url_decode_string(string_ptr(s), string_len(s));
   return v != 0 ? v : builtin_fail_at("base64url.decode", "illegal base64 data at input byte ", b64ErrorAt);
 }
 
 export function builtin_hex_encode(s: usize): usize {
-  need_string("hex.encode", 1, s);
+  if (!need_string("hex.encode", 1, s)) return 0;
   const n = string_len(s);
   const out = string_alloc(n * 2);
   hex_encode(string_ptr(s), n, string_ptr(out));
@@ -56,7 +56,7 @@ export function builtin_hex_encode(s: usize): usize {
 }
 
 export function builtin_hex_decode(s: usize): usize {
-  need_string("hex.decode", 1, s);
+  if (!need_string("hex.decode", 1, s)) return 0;
   const n = string_len(s);
   const out = alloc(n / 2 + 1);
   const m = hex_decode(string_ptr(s), n, out);
@@ -72,7 +72,7 @@ export function builtin_json_marshal(v: usize): usize {
 }
 
 export function builtin_json_unmarshal(s: usize): usize {
-  need_string("json.unmarshal", 1, s);
+  if (!need_string("json.unmarshal", 1, s)) return 0;
   const v = json_parse(string_ptr(s), string_len(s));
   return v != 0 ? v : builtin_fail("json.unmarshal", "invalid character in JSON text");
 }

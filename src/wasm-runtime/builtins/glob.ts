@@ -9,9 +9,9 @@ import { globMatch, globError } from "./lib/glob";
 import { utf8Decode, utf8Width } from "./lib/unicode";
 
 export function builtin_glob_match(pattern: usize, delims: usize, subject: usize): usize {
-  need_string("glob.match", 1, pattern);
+  if (!need_string("glob.match", 1, pattern)) return 0;
   const dt = value_type(delims);
-  if (dt != TYPE_NULL && dt != TYPE_ARRAY) type_error("glob.match", 2, "one of {array, null}", delims);
+  if (dt != TYPE_NULL && dt != TYPE_ARRAY) return type_error("glob.match", 2, "one of {array, null}", delims);
   let n: u32 = 0;
   let buf: usize = 0;
   if (dt == TYPE_ARRAY) {
@@ -20,11 +20,11 @@ export function builtin_glob_match(pattern: usize, delims: usize, subject: usize
     buf = alloc(cells << 2);
     for (let i: u32 = 0; i < n; i++) {
       const d = array_get(delims, i);
-      if (value_type(d) != TYPE_STRING) elem_error("glob.match", 2, delims, "strings", d);
+      if (value_type(d) != TYPE_STRING) return elem_error("glob.match", 2, delims, "strings", d);
       const p = string_ptr(d);
       const len = string_len(d);
       const cp = len > 0 ? utf8Decode(p, p + len) : -1;
-      if (len == 0 || <u32>utf8Width != len) elem_error("glob.match", 2, delims, "runes", d);
+      if (len == 0 || <u32>utf8Width != len) return elem_error("glob.match", 2, delims, "runes", d);
       store<i32>(buf + (<usize>i << 2), cp);
     }
     if (n == 0) {
@@ -32,7 +32,7 @@ export function builtin_glob_match(pattern: usize, delims: usize, subject: usize
       n = 1;
     }
   }
-  need_string("glob.match", 3, subject);
+  if (!need_string("glob.match", 3, subject)) return 0;
   const ok = globMatch(string_ptr(pattern), <i32>string_len(pattern), string_ptr(subject), <i32>string_len(subject), buf, <i32>n);
   if (globError) return builtin_fail("glob.match", "malformed glob pattern");
   return bool_value(ok);

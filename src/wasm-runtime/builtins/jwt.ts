@@ -35,7 +35,7 @@ function isQuote(c: u8): bool {
 }
 
 export function builtin_io_jwt_decode(token: usize): usize {
-  need_string("io.jwt.decode", 1, token);
+  if (!need_string("io.jwt.decode", 1, token)) return 0;
   let p = string_ptr(token);
   let len = string_len(token);
   // Keys looked up in headers.

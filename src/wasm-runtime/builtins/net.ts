@@ -8,8 +8,8 @@ import { need_string, builtin_fail } from "./lib/args";
 import { parseIP, parseCIDR, cidrPrefix, applyMask, netContains } from "./lib/netaddr";
 
 export function builtin_net_cidr_contains(cidr: usize, other: usize): usize {
-  need_string("net.cidr_contains", 1, cidr);
-  need_string("net.cidr_contains", 2, other);
+  if (!need_string("net.cidr_contains", 1, cidr)) return 0;
+  if (!need_string("net.cidr_contains", 2, other)) return 0;
   const buf = alloc(48);
   const net = buf;
   const addr = buf + 16;

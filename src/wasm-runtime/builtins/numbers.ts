@@ -13,7 +13,7 @@ import { need_number, type_error, raw_type_error, builtin_fail, regent_strict_bu
 import { is_exact_int, int_value, intFits, number_from_u128 } from "./lib/bigint";
 
 export function builtin_abs(a: usize): usize {
-  need_number("abs", 1, a);
+  if (!need_number("abs", 1, a)) return 0;
   const k = number_kind(a);
   if (k == NUM_INT) {
     const x = number_as_i64(a);
@@ -40,7 +40,7 @@ function integral(a: usize): usize {
 }
 
 export function builtin_round(a: usize): usize {
-  need_number("round", 1, a);
+  if (!need_number("round", 1, a)) return 0;
   const i = integral(a);
   if (i != 0) return i;
   const x = number_as_f64(a);
@@ -51,14 +51,14 @@ export function builtin_round(a: usize): usize {
 }
 
 export function builtin_ceil(a: usize): usize {
-  need_number("ceil", 1, a);
+  if (!need_number("ceil", 1, a)) return 0;
   const i = integral(a);
   if (i != 0) return i;
   return number_float(Math.ceil(number_as_f64(a)));
 }
 
 export function builtin_floor(a: usize): usize {
-  need_number("floor", 1, a);
+  if (!need_number("floor", 1, a)) return 0;
   const i = integral(a);
   if (i != 0) return i;
   return number_float(Math.floor(number_as_f64(a)));
@@ -66,9 +66,16 @@ export function builtin_floor(a: usize): usize {
 
 /** OPA's BigIntOperand, limited to i64. */
 function rangeArg(pos: i32, v: usize): i64 {
-  if (value_type(v) != TYPE_NUMBER) type_error("numbers.range", pos, "integer", v);
+  // A type error aborts in strict mode; otherwise it makes the call undefined through rangeWide.
+  if (value_type(v) != TYPE_NUMBER) {
+    type_error("numbers.range", pos, "integer", v);
+    rangeWide = true;
+    return 0;
+  }
   if (!number_is_integer(v)) {
     raw_type_error("numbers.range", pos, "must be integer number but got floating-point number", "", "");
+    rangeWide = true;
+    return 0;
   }
   const x = int_value(v);
   if (!intFits) rangeWide = true;
@@ -181,12 +188,12 @@ export function builtin_to_number(a: usize): usize {
   if (t == TYPE_NUMBER) return a;
   if (t == TYPE_NULL) return number_int(0);
   if (t == TYPE_BOOLEAN) return number_int(bool_get(a) ? 1 : 0);
-  if (t != TYPE_STRING) type_error("to_number", 1, "one of {null, boolean, number, string}", a);
+  if (t != TYPE_STRING) return type_error("to_number", 1, "one of {null, boolean, number, string}", a);
   const p = string_ptr(a);
   const len = string_len(a);
   // OPA refuses Go's NaN and infinity spellings: undefined, or a type error in strict mode.
   if (isNanOrInf(p, len)) {
-    if (regent_strict_builtin_errors != 0) type_error("to_number", 1, "valid number string", a);
+    if (regent_strict_builtin_errors != 0) return type_error("to_number", 1, "valid number string", a);
     return 0;
   }
   let v: usize;
@@ -209,13 +216,13 @@ export function builtin_to_number(a: usize): usize {
 // format_int
 
 export function builtin_format_int(a: usize, b: usize): usize {
-  need_number("format_int", 1, a);
-  need_number("format_int", 2, b);
+  if (!need_number("format_int", 1, a)) return 0;
+  if (!need_number("format_int", 2, b)) return 0;
   // OPA matches the base's text, so `16.0` is refused: only integer spellings count.
   let base: i64 = 0;
   if (is_exact_int(b)) base = int_value(b);
   if (base != 2 && base != 8 && base != 10 && base != 16) {
-    raw_type_error("format_int", 2, "must be one of {2, 8, 10, 16}", "", "");
+    return raw_type_error("format_int", 2, "must be one of {2, 8, 10, 16}", "", "");
   }
   // Truncated toward zero, as big.Float.Int does.
   let neg = false;

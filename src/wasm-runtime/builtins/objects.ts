@@ -37,7 +37,7 @@ function find(v: usize, path: usize, i: u32): usize {
 }
 
 export function builtin_object_get(obj: usize, key: usize, dflt: usize): usize {
-  need_object("object.get", 1, obj);
+  if (!need_object("object.get", 1, obj)) return 0;
   if (value_type(key) == TYPE_ARRAY) {
     if (array_len(key) == 0) return obj;
     const v = find(obj, key, 0);
@@ -48,7 +48,7 @@ export function builtin_object_get(obj: usize, key: usize, dflt: usize): usize {
 }
 
 export function builtin_object_keys(obj: usize): usize {
-  need_object("object.keys", 1, obj);
+  if (!need_object("object.keys", 1, obj)) return 0;
   const n = object_len(obj);
   const out = set_new_cap(n);
   for (let i: u32 = 0; i < n; i++) set_add(out, object_key_at(obj, i));
@@ -73,16 +73,16 @@ function merge(a: usize, b: usize): usize {
 }
 
 export function builtin_object_union(a: usize, b: usize): usize {
-  need_object("object.union", 1, a);
-  need_object("object.union", 2, b);
+  if (!need_object("object.union", 1, a)) return 0;
+  if (!need_object("object.union", 2, b)) return 0;
   return merge(a, b);
 }
 
 export function builtin_object_remove(obj: usize, keys: usize): usize {
-  need_object("object.remove", 1, obj);
+  if (!need_object("object.remove", 1, obj)) return 0;
   const t = value_type(keys);
   if (t != TYPE_ARRAY && t != TYPE_SET && t != TYPE_OBJECT) {
-    type_error("object.remove", 2, "one of {object, set, array}", keys);
+    return type_error("object.remove", 2, "one of {object, set, array}", keys);
   }
   // An array of keys becomes a set, so that each lookup is a hash probe.
   let drop = keys;

@@ -5,8 +5,8 @@ import { set_new_cap, set_add, set_contains, set_len, set_elem_at, set_copy } fr
 import { need_set } from "./lib/args";
 
 export function builtin_and(a: usize, b: usize): usize {
-  need_set("and", 1, a);
-  need_set("and", 2, b);
+  if (!need_set("and", 1, a)) return 0;
+  if (!need_set("and", 2, b)) return 0;
   // Probe the larger set with the smaller one's elements.
   let small = a;
   let big = b;
@@ -24,27 +24,29 @@ export function builtin_and(a: usize, b: usize): usize {
 }
 
 export function builtin_or(a: usize, b: usize): usize {
-  need_set("or", 1, a);
-  need_set("or", 2, b);
+  if (!need_set("or", 1, a)) return 0;
+  if (!need_set("or", 2, b)) return 0;
   const out = set_copy(a);
   const n = set_len(b);
   for (let i: u32 = 0; i < n; i++) set_add(out, set_elem_at(b, i));
   return out;
 }
 
-/** Checks that `s` is a set of sets. */
-function needSetOfSets(name: string, s: usize): u32 {
-  need_set(name, 1, s);
+/** The size of `s` when it is a set of sets, else -1 (after the type error, in strict mode). */
+function needSetOfSets(name: string, s: usize): i32 {
+  if (!need_set(name, 1, s)) return -1;
   const n = set_len(s);
   for (let i: u32 = 0; i < n; i++) {
     // OPA checks each member with the operand check itself: "operand 1 must be set but got …".
-    need_set(name, 1, set_elem_at(s, i));
+    if (!need_set(name, 1, set_elem_at(s, i))) return -1;
   }
-  return n;
+  return <i32>n;
 }
 
 export function builtin_union(s: usize): usize {
-  const n = needSetOfSets("union", s);
+  const size = needSetOfSets("union", s);
+  if (size < 0) return 0;
+  const n = <u32>size;
   const out = set_new_cap(0);
   for (let i: u32 = 0; i < n; i++) {
     const e = set_elem_at(s, i);
@@ -55,7 +57,9 @@ export function builtin_union(s: usize): usize {
 }
 
 export function builtin_intersection(s: usize): usize {
-  const n = needSetOfSets("intersection", s);
+  const size = needSetOfSets("intersection", s);
+  if (size < 0) return 0;
+  const n = <u32>size;
   if (n == 0) return set_new_cap(0);
   // Start from the smallest member; keep what every other member contains.
   let base = set_elem_at(s, 0);

@@ -16,15 +16,15 @@ import { bytes_find, is_space } from "./lib/bytes";
 // concat
 
 export function builtin_concat(delim: usize, coll: usize): usize {
-  need_string("concat", 1, delim);
+  if (!need_string("concat", 1, delim)) return 0;
   const t = value_type(coll);
-  if (t != TYPE_ARRAY && t != TYPE_SET) type_error("concat", 2, "one of {set, array}", coll);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return type_error("concat", 2, "one of {set, array}", coll);
   const n = t == TYPE_ARRAY ? array_len(coll) : set_len(coll);
   const dlen = string_len(delim);
   let total: usize = 0;
   for (let i: u32 = 0; i < n; i++) {
     const e = t == TYPE_ARRAY ? array_get(coll, i) : set_elem_at(coll, i);
-    if (value_type(e) != TYPE_STRING) elem_error("concat", 2, coll, "strings", e);
+    if (value_type(e) != TYPE_STRING) return elem_error("concat", 2, coll, "strings", e);
     total += <usize>string_len(e);
   }
   if (n > 1) total += <usize>dlen * <usize>(n - 1);
@@ -46,21 +46,21 @@ export function builtin_concat(delim: usize, coll: usize): usize {
 // predicates
 
 export function builtin_contains(s: usize, sub: usize): usize {
-  need_string("contains", 1, s);
-  need_string("contains", 2, sub);
+  if (!need_string("contains", 1, s)) return 0;
+  if (!need_string("contains", 2, sub)) return 0;
   return bool_value(bytes_find(string_ptr(s), string_len(s), string_ptr(sub), string_len(sub), 0) >= 0);
 }
 
 export function builtin_startswith(s: usize, pre: usize): usize {
-  need_string("startswith", 1, s);
-  need_string("startswith", 2, pre);
+  if (!need_string("startswith", 1, s)) return 0;
+  if (!need_string("startswith", 2, pre)) return 0;
   const n = string_len(pre);
   return bool_value(n <= string_len(s) && memory.compare(string_ptr(s), string_ptr(pre), n) == 0);
 }
 
 export function builtin_endswith(s: usize, suf: usize): usize {
-  need_string("endswith", 1, s);
-  need_string("endswith", 2, suf);
+  if (!need_string("endswith", 1, s)) return 0;
+  if (!need_string("endswith", 2, suf)) return 0;
   const n = string_len(suf);
   const len = string_len(s);
   return bool_value(n <= len && memory.compare(string_ptr(s) + len - n, string_ptr(suf), n) == 0);
@@ -102,12 +102,12 @@ function mapCase(s: usize, upper: bool): usize {
 }
 
 export function builtin_lower(s: usize): usize {
-  need_string("lower", 1, s);
+  if (!need_string("lower", 1, s)) return 0;
   return mapCase(s, false);
 }
 
 export function builtin_upper(s: usize): usize {
-  need_string("upper", 1, s);
+  if (!need_string("upper", 1, s)) return 0;
   return mapCase(s, true);
 }
 
@@ -115,8 +115,8 @@ export function builtin_upper(s: usize): usize {
 // split / replace
 
 export function builtin_split(s: usize, delim: usize): usize {
-  need_string("split", 1, s);
-  need_string("split", 2, delim);
+  if (!need_string("split", 1, s)) return 0;
+  if (!need_string("split", 2, delim)) return 0;
   const p = string_ptr(s);
   const len = <i32>string_len(s);
   const dp = string_ptr(delim);
@@ -145,9 +145,9 @@ export function builtin_split(s: usize, delim: usize): usize {
 }
 
 export function builtin_replace(s: usize, old: usize, nw: usize): usize {
-  need_string("replace", 1, s);
-  need_string("replace", 2, old);
-  need_string("replace", 3, nw);
+  if (!need_string("replace", 1, s)) return 0;
+  if (!need_string("replace", 2, old)) return 0;
+  if (!need_string("replace", 3, nw)) return 0;
   const p = string_ptr(s);
   const len = <i32>string_len(s);
   const op = string_ptr(old);
@@ -255,36 +255,36 @@ function rightCut(s: usize, cutset: usize, from: usize): usize {
 }
 
 export function builtin_trim(s: usize, cutset: usize): usize {
-  need_string("trim", 1, s);
-  need_string("trim", 2, cutset);
+  if (!need_string("trim", 1, s)) return 0;
+  if (!need_string("trim", 2, cutset)) return 0;
   const l = leftCut(s, cutset);
   const r = rightCut(s, cutset, l);
   return string_new(string_ptr(s) + l, <u32>(r - l));
 }
 
 export function builtin_trim_left(s: usize, cutset: usize): usize {
-  need_string("trim_left", 1, s);
-  need_string("trim_left", 2, cutset);
+  if (!need_string("trim_left", 1, s)) return 0;
+  if (!need_string("trim_left", 2, cutset)) return 0;
   const l = leftCut(s, cutset);
   return string_new(string_ptr(s) + l, string_len(s) - <u32>l);
 }
 
 export function builtin_trim_right(s: usize, cutset: usize): usize {
-  need_string("trim_right", 1, s);
-  need_string("trim_right", 2, cutset);
+  if (!need_string("trim_right", 1, s)) return 0;
+  if (!need_string("trim_right", 2, cutset)) return 0;
   return string_new(string_ptr(s), <u32>rightCut(s, cutset, 0));
 }
 
 export function builtin_trim_space(s: usize): usize {
-  need_string("trim_space", 1, s);
+  if (!need_string("trim_space", 1, s)) return 0;
   const l = leftCut(s, 0);
   const r = rightCut(s, 0, l);
   return string_new(string_ptr(s) + l, <u32>(r - l));
 }
 
 export function builtin_trim_prefix(s: usize, pre: usize): usize {
-  need_string("trim_prefix", 1, s);
-  need_string("trim_prefix", 2, pre);
+  if (!need_string("trim_prefix", 1, s)) return 0;
+  if (!need_string("trim_prefix", 2, pre)) return 0;
   const n = string_len(pre);
   if (n <= string_len(s) && memory.compare(string_ptr(s), string_ptr(pre), n) == 0) {
     return string_new(string_ptr(s) + n, string_len(s) - n);
@@ -293,8 +293,8 @@ export function builtin_trim_prefix(s: usize, pre: usize): usize {
 }
 
 export function builtin_trim_suffix(s: usize, suf: usize): usize {
-  need_string("trim_suffix", 1, s);
-  need_string("trim_suffix", 2, suf);
+  if (!need_string("trim_suffix", 1, s)) return 0;
+  if (!need_string("trim_suffix", 2, suf)) return 0;
   const n = string_len(suf);
   const len = string_len(s);
   if (n <= len && memory.compare(string_ptr(s) + len - n, string_ptr(suf), n) == 0) {
@@ -307,8 +307,8 @@ export function builtin_trim_suffix(s: usize, suf: usize): usize {
 // indexof / substring / reverse (code point indexes)
 
 export function builtin_indexof(s: usize, sub: usize): usize {
-  need_string("indexof", 1, s);
-  need_string("indexof", 2, sub);
+  if (!need_string("indexof", 1, s)) return 0;
+  if (!need_string("indexof", 2, sub)) return 0;
   if (string_len(sub) == 0) return builtin_fail("indexof", "empty search character");
   // Compare code point by code point so that invalid bytes behave as U+FFFD, as in Go.
   const p = string_ptr(s);
@@ -338,9 +338,9 @@ export function builtin_indexof(s: usize, sub: usize): usize {
 }
 
 export function builtin_substring(s: usize, start: usize, length: usize): usize {
-  need_string("substring", 1, s);
-  need_int("substring", 2, start);
-  need_int("substring", 3, length);
+  if (!need_string("substring", 1, s)) return 0;
+  if (!need_int("substring", 2, start)) return 0;
+  if (!need_int("substring", 3, length)) return 0;
   const from = arg_int(start);
   const n = arg_int(length);
   if (from < 0) return builtin_fail("substring", "negative offset");
@@ -367,7 +367,7 @@ export function builtin_substring(s: usize, start: usize, length: usize): usize 
 }
 
 export function builtin_strings_reverse(s: usize): usize {
-  need_string("strings.reverse", 1, s);
+  if (!need_string("strings.reverse", 1, s)) return 0;
   const p = string_ptr(s);
   const len = string_len(s);
   const end = p + len;

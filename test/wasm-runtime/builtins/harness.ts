@@ -134,15 +134,22 @@ export class Exact {
 export const exact = (json: string): Exact => new Exact(json);
 export type Row = [fn: string, args: Val[], want: unknown];
 
-/** Runs the rows and returns, for each, a readable mismatch or null. */
+/**
+ * Runs the rows and returns, for each, a readable mismatch or null. A row that wants an error is
+ * checked twice, as OPA behaves: undefined by default, and the error with strict built-in errors on.
+ */
 export async function checkRows(rows: Row[], opts: { strict?: boolean } = {}): Promise<Array<string | null>> {
-  const outcomes = await runCases(rows.map(([fn, args, want]) => ({ fn, args, marshal: want instanceof Exact })), opts);
+  const cases = rows.map(([fn, args, want]) => ({ fn, args, marshal: want instanceof Exact }));
+  const outcomes = await runCases(cases, opts);
+  const strictOutcomes = opts.strict ? outcomes : await runCases(cases, { strict: true });
   return rows.map(([fn, args, want], i) => {
     const got = outcomes[i];
     const label = `${fn}(${args.map(show).join(", ")})`;
     if (want === UNDEF) return "undefined" in got ? null : `${label}: want undefined, got ${JSON.stringify(got)}`;
     if (want instanceof Err) {
-      return "error" in got && got.error.includes(want.text) ? null : `${label}: want error "${want.text}", got ${JSON.stringify(got)}`;
+      if (!opts.strict && !("undefined" in got)) return `${label}: want undefined without strict built-in errors, got ${JSON.stringify(got)}`;
+      const strictGot = strictOutcomes[i];
+      return "error" in strictGot && strictGot.error.includes(want.text) ? null : `${label}: want error "${want.text}" with strict built-in errors, got ${JSON.stringify(strictGot)}`;
     }
     if (want instanceof Exact) {
       return "value" in got && got.value === want.json ? null : `${label}: want ${want.json}, got ${JSON.stringify(got)}`;

@@ -1,10 +1,12 @@
-// Operand checks shared by the native built-ins, with OPA's wording: type errors abort through
-// the runtime's errors.ts; the element and integer forms that errors.ts has no helper for are
-// built here the same way. Non-type failures go through `builtin_fail` (undefined, as OPA without strict errors).
+// Operand checks shared by the native built-ins, with OPA's wording. Every failure, type errors
+// included, is undefined (the built-in returns 0) unless OPA's strict built-in errors are on, when
+// it aborts with OPA's message: `if (!need_string(…)) return 0;`, `return type_error(…)`.
 
 import { alloc } from "../../alloc";
 import { literal_utf8_len, literal_write } from "../../utf8";
-import { regent_loc, type_error as rt_type_error } from "../../errors";
+import { regent_loc, regent_strict_builtin_errors, type_error as rt_type_error } from "../../errors";
+
+export { regent_strict_builtin_errors };
 import { int_value, intFits } from "./bigint";
 import {
   value_type, type_name_of, number_is_integer, number_as_f64,
@@ -14,36 +16,43 @@ import {
 @external("env", "opa_abort")
 declare function opa_abort(addr: usize): void;
 
-export function type_error(builtin: string, operand: i32, expected: string, got: usize): void {
-  rt_type_error(builtin, operand, expected, got);
+export function type_error(builtin: string, operand: i32, expected: string, got: usize): usize {
+  return rt_type_error(builtin, operand, expected, got);
 }
 
-export function need_string(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_STRING) rt_type_error(builtin, operand, "string", v);
+/** Whether operand `v` has type `t`; when not, the type error (strict) or false (undefined). */
+function need(builtin: string, operand: i32, v: usize, t: u32, expected: string): bool {
+  if (value_type(v) == t) return true;
+  rt_type_error(builtin, operand, expected, v);
+  return false;
 }
 
-export function need_number(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_NUMBER) rt_type_error(builtin, operand, "number", v);
+export function need_string(builtin: string, operand: i32, v: usize): bool {
+  return need(builtin, operand, v, TYPE_STRING, "string");
 }
 
-export function need_array(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_ARRAY) rt_type_error(builtin, operand, "array", v);
+export function need_number(builtin: string, operand: i32, v: usize): bool {
+  return need(builtin, operand, v, TYPE_NUMBER, "number");
 }
 
-export function need_object(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_OBJECT) rt_type_error(builtin, operand, "object", v);
+export function need_array(builtin: string, operand: i32, v: usize): bool {
+  return need(builtin, operand, v, TYPE_ARRAY, "array");
 }
 
-export function need_set(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_SET) rt_type_error(builtin, operand, "set", v);
+export function need_object(builtin: string, operand: i32, v: usize): bool {
+  return need(builtin, operand, v, TYPE_OBJECT, "object");
+}
+
+export function need_set(builtin: string, operand: i32, v: usize): bool {
+  return need(builtin, operand, v, TYPE_SET, "set");
 }
 
 /** A number with an integral value (OPA's IntOperand). */
-export function need_int(builtin: string, operand: i32, v: usize): void {
-  if (value_type(v) != TYPE_NUMBER) rt_type_error(builtin, operand, "number", v);
-  if (!number_is_integer(v)) {
-    raw_type_error(builtin, operand, "must be integer number but got floating-point number", "", "");
-  }
+export function need_int(builtin: string, operand: i32, v: usize): bool {
+  if (!need(builtin, operand, v, TYPE_NUMBER, "number")) return false;
+  if (number_is_integer(v)) return true;
+  raw_type_error(builtin, operand, "must be integer number but got floating-point number", "", "");
+  return false;
 }
 
 /** The value of an operand that passed `need_int`, saturated to the i64 range when beyond it. */
@@ -54,7 +63,8 @@ export function arg_int(v: usize): i64 {
 }
 
 /** `<builtin>: operand N must be <composite> of <plural> but got <composite> containing <type>`. */
-export function elem_error(builtin: string, operand: i32, composite: usize, plural: string, got: usize): void {
+export function elem_error(builtin: string, operand: i32, composite: usize, plural: string, got: usize): usize {
+  if (regent_strict_builtin_errors == 0) return 0;
   const ct = type_name_of(composite);
   msg_begin("eval_type_error");
   msg_lit(builtin);
@@ -69,10 +79,12 @@ export function elem_error(builtin: string, operand: i32, composite: usize, plur
   msg_lit(" containing ");
   msg_lit(type_name_of(got));
   msg_end();
+  return 0;
 }
 
 /** `<builtin>: operand N <a><b><c>` as an eval_type_error (OPA's NewOperandErr). */
-export function raw_type_error(builtin: string, operand: i32, a: string, b: string, c: string): void {
+export function raw_type_error(builtin: string, operand: i32, a: string, b: string, c: string): usize {
+  if (regent_strict_builtin_errors == 0) return 0;
   msg_begin("eval_type_error");
   msg_lit(builtin);
   msg_lit(": operand ");
@@ -82,14 +94,8 @@ export function raw_type_error(builtin: string, operand: i32, a: string, b: stri
   msg_lit(b);
   msg_lit(c);
   msg_end();
+  return 0;
 }
-
-/**
- * OPA's strict built-in errors: when non-zero, failures that are not type errors raise
- * eval_builtin_error instead of making the call undefined. 0 by default (OPA's default); exported
- * from builtins/strict.ts so that the linker can patch it for a module compiled in strict mode.
- */
-export let regent_strict_builtin_errors: i32 = 0;
 
 /**
  * A built-in failure that is not a type error (bad base64, malformed CIDR…): undefined (0), as
