@@ -102,3 +102,27 @@ describe("a built-in's type error is undefined unless strict built-in errors are
     expect(await value(src, "test/q")).toEqual([4, 1]);
   });
 });
+
+describe("syntax OPA parses", () => {
+  it("else on a rule whose ref head has no variables (conftest, the Rego style guide)", async () => {
+    const src = pkg(`result.response := 1 if { input.x == 1 } else := 2 if { input.x == 2 } else := 3`);
+    expect(await value(src, "test/result/response", { x: 1 })).toBe(1);
+    expect(await value(src, "test/result/response", { x: 2 })).toBe(2);
+    expect(await value(src, "test/result", { x: 9 })).toEqual({ response: 3 });
+    expect(await compileErrors(pkg(`result[k] := 1 if { k := "a" } else := 2`), "test/result")).toEqual([
+      "m0.rego:3:32: rego_parse_error: else keyword cannot be used on rules with variables in head",
+    ]);
+  });
+
+  it("not { body } with `import future.keywords.not` or `import rego.v2`: true when the body has no solution", async () => {
+    for (const imp of ["import future.keywords.not", "import rego.v2", "import future.keywords"]) {
+      const src = pkg(`${imp}\n\ndefault p := false\np if { not { input.a; input.b } }\nq if { x := 1; not { y := input.n; y > x } }`);
+      expect(await value(src, "test/p", { a: true, b: false })).toBe(true);
+      expect(await value(src, "test/p", { a: true, b: true })).toBe(false);
+      expect(await value(src, "test/q", { n: 0 })).toBe(true);
+      expect(await evalRego(src, "test/q", { n: 5 })).toEqual([]);
+    }
+    // Without the import, `{ … }` after `not` is a set or object literal, as in OPA v1.
+    expect((await compileErrors(pkg(`p if { not { input.a; input.b } }`))).join("\n")).toMatch(/rego_parse_error/);
+  });
+});

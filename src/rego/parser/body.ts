@@ -53,7 +53,29 @@ export function parseLiteral(p: Parser): Expr {
     if (negated) p.illegal("illegal negation of 'every'");
     return parseEvery(p);
   }
+  if (negated && p.notBody && p.is("{")) return parseNotBody(p, start);
   return parseLiteralExpr(p, negated, start);
+}
+
+/**
+ * `not { a; b }`: true when the body has no solution. It is planned as `[true | a; b] == []`,
+ * which has the same scoping (the body's own vars stay inside, outer vars must be bound) and
+ * the same safety rules as a negated body.
+ */
+function parseNotBody(p: Parser, start: typeof p.cur): Expr {
+  const open = p.cur;
+  p.next();
+  const body = parseBody(p, "}");
+  const loc = p.span(start);
+  const comp: Term = { type: "arraycomp", head: { type: "boolean", value: true, loc: p.loc(open) }, body, loc: p.span(open) };
+  const empty: Term = { type: "array", items: [], loc: p.loc(open) };
+  const term = opCall("equal", [comp, empty], p.loc(start), loc);
+  const expr: Expr = { type: "expr", negated: false, expr: { type: "term", term }, with: [], loc };
+  if (p.is("with")) {
+    expr.with = parseWith(p);
+    expr.loc = p.span(start);
+  }
+  return expr;
 }
 
 function parseLiteralExpr(p: Parser, negated: boolean, start: typeof p.cur): Expr {

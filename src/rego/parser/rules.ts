@@ -150,7 +150,7 @@ export function parseRules(p: Parser): Rule[] {
 
   const rule = makeRule(toRuleHead(head), body, false, p.span(start));
   if (p.is("else") && !p.keywordStartsRef()) {
-    if (head.ref.length > 1 && !head.ref.every(isGround)) p.fail("else keyword cannot be used on rules with variables in head");
+    if (!head.ref.slice(1).every(isGround)) p.fail("else keyword cannot be used on rules with variables in head");
     if (head.key !== null) p.fail("else keyword cannot be used on multi-value rules");
     rule.else = parseElse(p, rule.head, hasIf);
     rule.loc = p.span(start);

@@ -23,6 +23,8 @@ export class Parser {
   pos = 0;
   /** Non-fatal errors (e.g. v0 constructs) recorded while parsing continues. */
   readonly errors: RegentError[] = [];
+  /** `not { body }` is enabled by `import future.keywords.not` or `import rego.v2`, as in OPA. */
+  notBody = false;
   private depth = 0;
   /** Parsed terms by start token: the grammar re-parses the same term when it backtracks. */
   private readonly cache = new Map<number, CacheEntry>();

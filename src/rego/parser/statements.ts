@@ -49,7 +49,7 @@ function parsePathTerm(p: Parser): Term {
 }
 
 const IMPORT_ROOTS = new Set(["data", "input", "future", "rego"]);
-const FUTURE_KEYWORDS = ["contains", "every", "if", "in"];
+const FUTURE_KEYWORDS = ["contains", "every", "if", "in", "not"];
 
 export function parseImport(p: Parser): Import {
   const start = p.next();
@@ -86,10 +86,13 @@ export function parseImport(p: Parser): Import {
       p.fail(`unexpected keyword, must be one of [${FUTURE_KEYWORDS.join(" ")}]`, path.loc);
     }
     if (names.length > 2) p.fail("invalid import, must be `future.keywords.x`, e.g. `import future.keywords.in`", path.loc);
+    if (names.length === 1 || names[1] === "not") p.notBody = true;
   } else if (rootName === "rego") {
-    if (names.length !== 1 || names[0] !== "v1") {
-      p.fail(`invalid import \`rego${names.map((n) => "." + n).join("")}\`, must be \`rego.v1\``, path.loc);
+    // rego.v2 is OPA's preview of the next version; of it, regent knows the `not { body }` form.
+    if (names.length !== 1 || (names[0] !== "v1" && names[0] !== "v2")) {
+      p.fail(`invalid import \`rego${names.map((n) => "." + n).join("")}\`, must be \`rego.v1\` or \`rego.v2\``, path.loc);
     }
+    if (names[0] === "v2") p.notBody = true;
   } else if (alias === null && names.length > 0 && KEYWORDS.has(names[names.length - 1])) {
     const last = path.terms[path.terms.length - 1];
     p.fail(`unexpected import path, must not end with a keyword, got: ${names[names.length - 1]}`, last.loc);
