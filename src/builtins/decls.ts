@@ -110,8 +110,8 @@ const UNSUPPORTED: Record<string, string> = {
   "crypto.x509.parse_rsa_private_key": "not implemented by regent: OPA returns Go's JWK encoding of the key",
   "crypto.parse_private_keys": "not implemented by regent: OPA returns Go's JWK encoding of the keys",
   "internal.template_string": "template strings ($\"...\") are not supported by regent's parser",
-  "rego.metadata.chain": "the compiler must replace it with the annotation chain at compile time; no run-time form",
-  "rego.metadata.rule": "the compiler must replace it with the rule's annotations at compile time; no run-time form",
+  "rego.metadata.chain": "replaced by the annotation chain at compile time (RewriteRegoMetadataCalls); it has no run-time form",
+  "rego.metadata.rule": "replaced by the rule's annotations at compile time (RewriteRegoMetadataCalls); it has no run-time form",
 };
 
 const DEPRECATED = new Set([

@@ -11,6 +11,7 @@ import { checkDeprecatedBuiltins } from "./checks/deprecated.js";
 import { checkLiteralShapes } from "./checks/literal-shapes.js";
 import { checkRootDocumentOverrides } from "./checks/root-overrides.js";
 import { buildRuleTree, splitHeadRef, type RuleNode } from "./resolve/tree.js";
+import { rewriteMetadataCalls } from "./rewrite/metadata.js";
 import { moduleGlobals, VarRewriter, callName } from "./rewrite/vars.js";
 import { Safety } from "./safety/reorder.js";
 import { DependencyGraph } from "./planner/deps.js";
@@ -36,6 +37,7 @@ export interface Stage {
 }
 
 export const STAGES: Stage[] = [
+  { name: "RewriteRegoMetadataCalls", run: (c) => (c.modules = rewriteMetadataCalls(c.modules)) },
   { name: "CheckRootDocumentOverrides", run: (c) => checkRootDocumentOverrides(c.modules, c.errors) },
   { name: "CheckLiteralShapes", run: (c) => checkLiteralShapes(c.modules, c.errors) },
   { name: "BuildRuleTree", run: (c) => (c.tree = buildRuleTree(c.modules, c.errors)) },

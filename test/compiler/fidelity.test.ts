@@ -126,3 +126,55 @@ describe("syntax OPA parses", () => {
     expect((await compileErrors(pkg(`p if { not { input.a; input.b } }`))).join("\n")).toMatch(/rego_parse_error/);
   });
 });
+
+describe("rego.metadata.rule() and rego.metadata.chain() are constants at compile time, as OPA's RewriteRegoMetadataCalls makes them", () => {
+  const root = `# METADATA\n# scope: subpackages\n# title: Root\npackage acme\n\nx := 1\n`;
+  const example = `# METADATA
+# title: Example package
+package acme.example
+
+# METADATA
+# title: Allow
+# authors:
+# - Jane Doe <jane@example.com>
+# related_resources:
+# - https://example.com/allow
+# custom:
+#   severity: HIGH
+allow if input.x > 5
+
+allow_meta := rego.metadata.rule() if allow
+
+plain := rego.metadata.rule()
+
+# METADATA
+# title: Chain
+chain := rego.metadata.chain()
+`;
+
+  it("gives the calling rule's rule-scope annotations in OPA's JSON form, or {} when it has none", async () => {
+    expect(await evalRego([root, example], "acme/example/plain")).toEqual([{}]);
+    const annotated = example.replace("allow_meta := rego.metadata.rule() if allow", "# METADATA\n# title: Meta\n# custom:\n#   n: 1\nallow_meta := rego.metadata.rule()");
+    // Only the annotation's own fields; scope is always there.
+    expect(await value([root, annotated], "acme/example/allow_meta")).toEqual({ scope: "rule", title: "Meta", custom: { n: 1 } });
+  });
+
+  it("gives the chain from the rule out to the farthest package, paths without `data`", async () => {
+    expect(await value([root, example], "acme/example/chain")).toEqual([
+      { path: ["acme", "example", "chain"], annotations: { scope: "rule", title: "Chain" } },
+      { path: ["acme", "example"], annotations: { scope: "package", title: "Example package" } },
+      { path: ["acme"], annotations: { scope: "subpackages", title: "Root" } },
+    ]);
+  });
+
+  it("normalises authors and related resources as OPA does", async () => {
+    const src = example.replace("allow if input.x > 5", "allow := rego.metadata.rule()");
+    expect(await value([root, src], "acme/example/allow")).toEqual({
+      scope: "rule",
+      title: "Allow",
+      authors: [{ name: "Jane Doe", email: "jane@example.com" }],
+      related_resources: [{ ref: "https://example.com/allow" }],
+      custom: { severity: "HIGH" },
+    });
+  });
+});
