@@ -41,7 +41,8 @@ indexof substring replace strings.reverse to_number format_int object.get object
 intersection and or array.concat array.slice array.reverse glob.match net.cidr_contains base64.encode base64.decode
 base64.is_valid base64url.encode base64url.encode_no_pad base64url.decode json.marshal json.unmarshal json.is_valid
 io.jwt.decode is_number is_string is_boolean is_array is_object is_set is_null type_name internal.member_2
-internal.member_3 bits.and bits.or bits.xor bits.negate bits.lsh bits.rsh hex.encode hex.decode`;
+internal.member_3 bits.and bits.or bits.xor bits.negate bits.lsh bits.rsh hex.encode hex.decode walk object.subset
+strings.replace_n net.cidr_contains_matches`;
 
 /** name:arity pairs; a trailing `*` marks a set-returning built-in. */
 const ARITIES = `

@@ -1,9 +1,9 @@
 /**
- * CIDR built-ins (OPA's topdown/cidr.go) on addresses held as bigint: intersects, contains_matches, expand,
+ * CIDR built-ins (OPA's topdown/cidr.go) on addresses held as bigint: intersects, expand,
  * merge, is_valid, and the deprecated cidr_overlap. Results print as Go's net package prints addresses.
  */
-import { coll, isObject, str, typeName, type HostFn, type Json } from "./args.js";
-import { builtinError, operandError } from "./errors.js";
+import { coll, str, type HostFn } from "./args.js";
+import { builtinError } from "./errors.js";
 import { compareStrings } from "./values.js";
 
 export interface Net { v6: boolean; addr: bigint; bits: number }
@@ -85,19 +85,6 @@ function cidr(name: string, pos: number, v: unknown, allowIp = false): Net {
 const overlaps = (a: Net, b: Net) => a.v6 === b.v6 && first(a) <= last(b) && first(b) <= last(a);
 const contains = (outer: Net, inner: Net) => outer.v6 === inner.v6 && first(outer) <= first(inner) && last(inner) <= last(outer);
 
-/** Expands the operand of cidr_contains_matches into [key, cidr-or-ip] entries. */
-function entries(name: string, pos: number, v: unknown): Array<[Json, string]> {
-  const elem = (x: unknown): string => {
-    if (typeof x === "string") return x;
-    if (Array.isArray(x) && x.length > 0 && typeof x[0] === "string") return x[0];
-    throw builtinError(name, `operand ${pos}: element must be string or non-empty array`);
-  };
-  if (typeof v === "string") return [[v, v]];
-  if (Array.isArray(v)) return v.map((x, i) => [i, elem(x)]);
-  if (isObject(v)) return Object.entries(v).map(([k, x]) => [k, elem(x)]);
-  throw operandError(name, pos, "one of {string, array, set, object}", typeName(v));
-}
-
 /** OPA's cidr_merge: drop contained networks, then join sibling halves until nothing changes. */
 function merge(nets: Net[]): Net[] {
   let list = [...nets].sort((a, b) => Number(a.v6) - Number(b.v6) || (first(a) < first(b) ? -1 : first(a) > first(b) ? 1 : a.bits - b.bits));
@@ -145,20 +132,5 @@ export const netBuiltins: Record<string, HostFn> = {
       return n;
     });
     return merge(nets).map(formatNet).sort(compareStrings);
-  },
-  "net.cidr_contains_matches": (a, b) => {
-    const name = "net.cidr_contains_matches";
-    const outer = entries(name, 1, a), inner = entries(name, 2, b);
-    const out: Json[] = [];
-    for (const [ka, ca] of outer) {
-      const na = parseNet(ca, false);
-      if (!na) throw builtinError(name, `invalid CIDR: ${ca}`);
-      for (const [kb, cb] of inner) {
-        const nb = parseNet(cb, true);
-        if (!nb) throw builtinError(name, `invalid CIDR or IP: ${cb}`);
-        if (contains(na, nb)) out.push([ka, kb]);
-      }
-    }
-    return out;
   },
 };

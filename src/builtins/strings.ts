@@ -1,36 +1,10 @@
 /**
- * String built-ins not in the wasm runtime (OPA's topdown/strings.go): replace_n with Go's Replacer
- * semantics, any_prefix/suffix_match, count, indexof_n, split_n, render_template (field actions only).
+ * String built-ins not in the wasm runtime (OPA's topdown/strings.go): any_prefix/suffix_match,
+ * count, indexof_n, split_n, render_template (field actions only).
  */
 import { int, isObject, obj, str, typeName, type HostFn } from "./args.js";
-import { builtinError, operandError, typeError } from "./errors.js";
-import { compareStrings } from "./values.js";
+import { builtinError, operandError } from "./errors.js";
 
-/** Go's strings.NewReplacer with keys in sorted order: at each position the first matching key wins. */
-function replaceN(patterns: unknown, value: unknown): string {
-  const name = "strings.replace_n";
-  const p = obj(name, 1, patterns);
-  const s = str(name, 2, value);
-  const keys = Object.keys(p).sort(compareStrings);
-  for (const k of keys) if (typeof p[k] !== "string") throw typeError(name, "operand 1 non-string value found in pattern object");
-  let out = "";
-  let last = 0;
-  let prevEmpty = false;
-  for (let i = 0; i <= s.length;) {
-    const k = keys.find((key) => (key !== "" || !prevEmpty) && s.startsWith(key, i));
-    if (k !== undefined) {
-      out += s.slice(last, i) + (p[k] as string);
-      i += k.length;
-      last = i;
-      prevEmpty = k === "";
-      continue;
-    }
-    prevEmpty = false;
-    const cp = s.codePointAt(i);
-    i += cp !== undefined && cp > 0xffff ? 2 : 1;
-  }
-  return out + s.slice(last);
-}
 
 function stringsOf(name: string, pos: number, v: unknown): string[] {
   if (typeof v === "string") return [v];
@@ -83,7 +57,6 @@ function renderTemplate(template: unknown, vars: unknown): string {
 }
 
 export const stringBuiltins: Record<string, HostFn> = {
-  "strings.replace_n": replaceN,
   "strings.any_prefix_match": (a, b) => {
     const xs = stringsOf("strings.any_prefix_match", 1, a), ps = stringsOf("strings.any_prefix_match", 2, b);
     return xs.some((x) => ps.some((p) => x.startsWith(p)));

@@ -1,27 +1,7 @@
-// String built-ins against the replacen, strings (any_*_match, split_n) conformance folders and Go docs.
+// Host string built-ins against the strings (any_*_match, split_n) conformance folder and Go docs.
 import { describe, expect, it } from "vitest";
 import { globBuiltins } from "../../src/builtins/glob.js";
 import { stringBuiltins as s } from "../../src/builtins/strings.js";
-
-describe("strings.replace_n (Go Replacer semantics)", () => {
-  const r = s["strings.replace_n"]!;
-  it("replaces as the corpus says", () => {
-    expect(r({ info: "X", anotherinfo: "Y" }, "anotherinfo")).toBe("Y");
-    expect(r({ a: "YY", bba: "bX" }, "bbab")).toBe("bXb");
-    expect(r({ ab: "b", b: "Y" }, "baaabbbba")).toBe("YaabYYYa");
-    expect(r({ a: "b", b: "a" }, "abba")).toBe("baab");
-    expect(r({ a: "Xa", ab: "X", ba: "bYa", aaa: "X" }, "aaaaab")).toBe("XaXaXaXaXab");
-    expect(r({ aab: "Y", a: "", b: "" }, "bbaab")).toBe("");
-    expect(r({ "": "X" }, "")).toBe("X");
-    expect(r({ "": "X" }, "ab")).toBe("XaXbX");
-    expect(r({ "": "X", a: "Y" }, "ab")).toBe("XYXbX");
-    expect(r({ "": "-", "é": "e" }, "aéb")).toBe("-a-e-b-");
-  });
-  it("reports bad operands", () => {
-    expect(() => r({ a: 1 }, "foo")).toThrow("strings.replace_n: operand 1 non-string value found in pattern object");
-    expect(() => r({ foo: "baz" }, 1)).toThrow("strings.replace_n: operand 2 must be string but got number");
-  });
-});
 
 describe("prefix/suffix matching, counting, splitting", () => {
   it("matches any prefix or suffix", () => {

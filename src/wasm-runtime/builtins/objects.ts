@@ -1,14 +1,16 @@
 // Object built-ins: object.get (a key or an array path), object.keys, object.union (deep merge,
-// the right side wins) and object.remove. Results are new objects; operands are never mutated.
+// the right side wins), object.remove, object.subset and walk. Results are new values; operands
+// are never mutated.
 
 import {
-  value_type, number_is_integer, number_fits_i64, number_as_i64, array_len, array_get,
-  TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_NUMBER,
+  value_type, number_is_integer, number_fits_i64, number_as_i64, number_int, array_len, array_get, array_new,
+  array_append, array_copy, bool_value, TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_NUMBER,
 } from "../value";
 import {
   object_new_cap, object_insert, object_get, object_len, object_key_at, object_value_at, object_copy,
-  set_new_cap, set_add, set_contains,
+  set_new_cap, set_add, set_contains, set_len, set_elem_at,
 } from "../table";
+import { value_equal } from "../compare";
 import { need_object, type_error } from "./lib/args";
 
 /** The value at `path[i..]` under `v`, or 0 (Go's ast Value.Find). */
@@ -99,4 +101,110 @@ export function builtin_object_remove(obj: usize, keys: usize): usize {
     if (!gone) object_insert(out, k, object_value_at(obj, i));
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// walk and object.subset: natives so that sets and non-string keys stay what they are (a host
+// built-in would see them through JSON, a set as an array).
+
+/** Appends `[path, v]` and then the pairs below `v`, in Rego order; `path` is copied per pair. */
+function walk_into(v: usize, path: usize, out: usize): void {
+  const pair = array_new(2);
+  array_append(pair, array_copy(path));
+  array_append(pair, v);
+  array_append(out, pair);
+  const t = value_type(v);
+  if (t == TYPE_OBJECT) {
+    const n = object_len(v);
+    for (let i: u32 = 0; i < n; i++) walk_child(object_key_at(v, i), object_value_at(v, i), path, out);
+  } else if (t == TYPE_ARRAY) {
+    const n = array_len(v);
+    for (let i: u32 = 0; i < n; i++) walk_child(number_int(i), array_get(v, i), path, out);
+  } else if (t == TYPE_SET) {
+    // A set member is its own key, as in OPA: walk({"s": {"x"}}) reaches ["s", "x"].
+    const n = set_len(v);
+    for (let i: u32 = 0; i < n; i++) {
+      const e = set_elem_at(v, i);
+      walk_child(e, e, path, out);
+    }
+  }
+}
+
+function walk_child(key: usize, v: usize, path: usize, out: usize): void {
+  const child = array_copy(path);
+  array_append(child, key);
+  walk_into(v, child, out);
+}
+
+/** walk(x): every `[path, value]` under x, pre-order; the planner enumerates the array (a relation). */
+export function builtin_walk(x: usize): usize {
+  const out = array_new(8);
+  walk_into(x, array_new(0), out);
+  return out;
+}
+
+/** Whether `sub` is a contiguous run of `sup`'s elements (OPA's array subset). */
+function array_subset(sup: usize, sub: usize): bool {
+  const n = array_len(sup), m = array_len(sub);
+  if (m == 0) return true;
+  for (let i: u32 = 0; i + m <= n; i++) {
+    let all = true;
+    for (let j: u32 = 0; j < m && all; j++) all = value_equal(array_get(sup, i + j), array_get(sub, j));
+    if (all) return true;
+  }
+  return false;
+}
+
+function set_subset(sup: usize, sub: usize): bool {
+  const n = set_len(sub);
+  for (let i: u32 = 0; i < n; i++) if (!set_contains(sup, set_elem_at(sub, i))) return false;
+  return true;
+}
+
+/** Every element of the set `sub` is an element of the array `sup`. */
+function array_set_subset(sup: usize, sub: usize): bool {
+  const n = set_len(sub), m = array_len(sup);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = set_elem_at(sub, i);
+    let found = false;
+    for (let j: u32 = 0; j < m && !found; j++) found = value_equal(array_get(sup, j), e);
+    if (!found) return false;
+  }
+  return true;
+}
+
+/** Objects by key, recursively where both sides hold objects, sets or arrays; other values by equality. */
+function object_subset(sup: usize, sub: usize): bool {
+  const n = object_len(sub);
+  for (let i: u32 = 0; i < n; i++) {
+    const s = object_get(sup, object_key_at(sub, i));
+    if (s == 0) return false;
+    const v = object_value_at(sub, i);
+    const ts = value_type(s), tv = value_type(v);
+    let ok: bool;
+    if (ts == TYPE_OBJECT && tv == TYPE_OBJECT) ok = object_subset(s, v);
+    else if (ts == TYPE_SET && tv == TYPE_SET) ok = set_subset(s, v);
+    else if (ts == TYPE_ARRAY && tv == TYPE_ARRAY) ok = array_subset(s, v);
+    else ok = value_equal(s, v);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+export function builtin_object_subset(sup: usize, sub: usize): usize {
+  const ts = value_type(sup), tb = value_type(sub);
+  if (ts == TYPE_OBJECT) {
+    if (tb != TYPE_OBJECT) return type_error("object.subset", 2, "object", sub);
+    return bool_value(object_subset(sup, sub));
+  }
+  if (ts == TYPE_SET) {
+    if (tb != TYPE_SET) return type_error("object.subset", 2, "set", sub);
+    return bool_value(set_subset(sup, sub));
+  }
+  if (ts == TYPE_ARRAY) {
+    if (tb == TYPE_ARRAY) return bool_value(array_subset(sup, sub));
+    if (tb == TYPE_SET) return bool_value(array_set_subset(sup, sub));
+    return type_error("object.subset", 2, "one of {array, set}", sub);
+  }
+  return type_error("object.subset", 1, "one of {object, set, array}", sup);
 }

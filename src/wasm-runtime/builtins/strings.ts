@@ -1,14 +1,14 @@
 // String built-ins with Go's strings semantics (OPA's topdown): concat, contains, startswith,
-// endswith, lower, upper, split, trim*, indexof, substring, replace, strings.reverse. Indexes
-// count code points; lower/upper map ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
+// endswith, lower, upper, split, trim*, indexof, substring, replace, strings.replace_n,
+// strings.reverse. Indexes count code points; lower/upper map ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
 
 import {
   value_type, string_ptr, string_len, string_new, string_alloc, bool_value, number_int,
   array_new, array_append, array_len, array_get, TYPE_ARRAY, TYPE_SET, TYPE_STRING,
 } from "../value";
-import { set_len, set_elem_at } from "../table";
+import { set_len, set_elem_at, object_len, object_key_at, object_value_at } from "../table";
 import { alloc, alloc_shrink } from "../alloc";
-import { need_string, need_int, type_error, elem_error, builtin_fail, arg_int } from "./lib/args";
+import { need_string, need_int, need_object, type_error, elem_error, raw_type_error, builtin_fail, arg_int } from "./lib/args";
 import { utf8Decode, utf8Width, utf8Encode, toLowerCp, toUpperCp } from "./lib/unicode";
 import { bytes_find, is_space } from "./lib/bytes";
 
@@ -381,5 +381,73 @@ export function builtin_strings_reverse(s: usize): usize {
     memory.copy(o, q, w);
     q += w;
   }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// strings.replace_n
+
+/**
+ * The pattern key (by index into the sorted keys) that Go's strings.Replacer picks at `i`: the
+ * first in argument order that is a prefix of the rest, skipping the empty key right after an
+ * empty match (so "" inserts between characters, not forever). -1 when none matches.
+ */
+function replacer_match(pats: usize, n: u32, p: usize, len: i32, i: i32, skipEmpty: bool): i32 {
+  for (let k: u32 = 0; k < n; k++) {
+    const key = object_key_at(pats, k);
+    const klen = <i32>string_len(key);
+    if (klen == 0 && skipEmpty) continue;
+    if (klen <= len - i && (klen == 0 || memory.compare(p + <usize>i, string_ptr(key), <usize>klen) == 0)) return <i32>k;
+  }
+  return -1;
+}
+
+/** Runs the replacement; counts the output bytes, and writes them to `out` unless it is 0. */
+function replacer_run(pats: usize, n: u32, p: usize, len: i32, out: usize): i32 {
+  let o = 0;
+  let last = 0;
+  let prevEmpty = false;
+  let i = 0;
+  while (i <= len) {
+    const k = replacer_match(pats, n, p, len, i, prevEmpty);
+    if (k < 0) {
+      prevEmpty = false;
+      i++;
+      continue;
+    }
+    const klen = <i32>string_len(object_key_at(pats, <u32>k));
+    const val = object_value_at(pats, <u32>k);
+    const vlen = <i32>string_len(val);
+    if (out != 0) {
+      memory.copy(out + <usize>o, p + <usize>last, <usize>(i - last));
+      memory.copy(out + <usize>(o + i - last), string_ptr(val), <usize>vlen);
+    }
+    o += i - last + vlen;
+    prevEmpty = klen == 0;
+    i += klen;
+    last = i;
+  }
+  if (out != 0) memory.copy(out + <usize>o, p + <usize>last, <usize>(len - last));
+  return o + len - last;
+}
+
+/** strings.replace_n(patterns, s): Go's strings.NewReplacer over the patterns in key order, as OPA. */
+export function builtin_strings_replace_n(pats: usize, s: usize): usize {
+  if (!need_object("strings.replace_n", 1, pats)) return 0;
+  if (!need_string("strings.replace_n", 2, s)) return 0;
+  const n = object_len(pats);
+  for (let k: u32 = 0; k < n; k++) {
+    if (value_type(object_key_at(pats, k)) != TYPE_STRING) {
+      return raw_type_error("strings.replace_n", 1, "non-string key found in pattern object", "", "");
+    }
+    if (value_type(object_value_at(pats, k)) != TYPE_STRING) {
+      return raw_type_error("strings.replace_n", 1, "non-string value found in pattern object", "", "");
+    }
+  }
+  const p = string_ptr(s);
+  const len = <i32>string_len(s);
+  const total = replacer_run(pats, n, p, len, 0);
+  const out = string_alloc(<u32>total);
+  replacer_run(pats, n, p, len, string_ptr(out));
   return out;
 }

@@ -42,9 +42,19 @@ const rows: Row[] = [
   c("10.0.0.0/8", "10.0.0.0/", UNDEF),
   ["net.cidr_contains", [1, "1.1.1.1"], err("net.cidr_contains: operand 1 must be string but got number")],
   ["net.cidr_contains", ["10.0.0.0/8", null], err("net.cidr_contains: operand 2 must be string but got null")],
+  // net.cidr_contains_matches: keys are indexes, set members, object keys, or the string itself
+  ["net.cidr_contains_matches", [["1.1.2.0/24", "1.1.1.0/24"], ["1.1.1.1", "1.1.2.1"]], [[0, 1], [1, 0]]],
+  ["net.cidr_contains_matches", [[["1.1.2.0/24", 1], "1.1.1.0/24"], ["1.1.1.1", "1.1.2.1"]], [[0, 1], [1, 0]]],
+  ["net.cidr_contains_matches", [new Set(["1.1.1.0/24", "1.1.2.0/24"]), new Set(["1.1.1.1", "1.1.2.1"])],
+    [["1.1.1.0/24", "1.1.1.1"], ["1.1.2.0/24", "1.1.2.1"]]],
+  ["net.cidr_contains_matches", ["10.0.0.0/8", { a: "10.1.1.1", b: "11.0.0.1" }], [["10.0.0.0/8", "a"]]],
+  ["net.cidr_contains_matches", ["10.0.0.0/8", "10.0.0.0/16"], [["10.0.0.0/8", "10.0.0.0/16"]]],
+  ["net.cidr_contains_matches", [["1.1.1.0/24"], [[], "1.1.2.1"]], err("net.cidr_contains_matches: operand 2: element must be string or non-empty array")],
+  ["net.cidr_contains_matches", [["not-a-cidr"], ["1.1.2.1"]], err("net.cidr_contains_matches: invalid CIDR address")],
+  ["net.cidr_contains_matches", [1, ["1.1.2.1"]], err("net.cidr_contains_matches: operand 1 must be one of {string, array, set, object} but got number")],
 ];
 
-describe("net.cidr_contains", () => {
+describe("net natives", () => {
   it("matches OPA's results", async () => {
     const failures = (await checkRows(rows)).filter((f) => f !== null);
     expect(failures).toEqual([]);

@@ -1,6 +1,7 @@
 /**
- * Object natives (object.get/keys/union/remove) through the real backend, runtime and SDK.
- * Expected values follow OPA (conformance folders objectget, objectunion, objectremove).
+ * Object natives (object.get/keys/union/remove/subset, walk) through the real backend, runtime and
+ * SDK. Expected values follow OPA (conformance folders objectget, objectunion, objectremove,
+ * subset, walkbuiltin); sets and non-string keys reach the natives as they are.
  */
 import { describe, expect, it } from "vitest";
 import { checkRows, err, type Row, type Val } from "./harness.js";
@@ -57,6 +58,28 @@ const rows: Row[] = [
   ["object.remove", [null, new Set(["a"])], err("object.remove: operand 1 must be object but got null")],
   ["object.remove", [{ a: 1 }, "foo"], err("object.remove: operand 2 must be one of {object, set, array} but got string")],
   ["object.remove", [{ a: 1 }, null], err("object.remove: operand 2 must be one of {object, set, array} but got null")],
+  // object.subset: objects by key (recursively into objects, sets and arrays), sets by member, arrays as a run
+  ["object.subset", [{ a: 5, b: 7, n: { x: 10, s: new Set([1, 2, 3, 4]), arr: [6, 7, 8, 9] } }, { a: 5, n: { s: new Set([4, 1]), arr: [6, 7] } }], true],
+  ["object.subset", [{ a: 5 }, { a: 5, b: 7 }], false],
+  ["object.subset", [{ a: 5, n: { x: 1 } }, { n: { x: 2 } }], false],
+  ["object.subset", [new Set([1, 2, 3, new Set(["a", "b", "c"])]), new Set([3, 2, new Set(["a", "b", "c"])])], true],
+  ["object.subset", [new Set([1, 2, 3, new Set(["a", "b", "c"])]), new Set([3, 2, new Set(["a", "b"])])], false],
+  ["object.subset", [[1, 2, 3, 4, 5, 6], [3, 4, 5]], true],
+  ["object.subset", [[1, 2, 3, 4, 5, 6], [4, 5, 6, 8]], false],
+  ["object.subset", [[1, 2, 3, 4, 5, 6], []], true],
+  ["object.subset", [[1, 2, 3, 4, 5, 6], new Set([4, 3, 2])], true],
+  ["object.subset", [[1, 2, 3, 4, 5, 6], new Set([9])], false],
+  ["object.subset", [new Map<Val, Val>([[[1], "x"]]), new Map<Val, Val>([[[1], "x"]])], true],
+  ["object.subset", [new Set([4, 3, 2]), [1, 2]], err("object.subset: operand 2 must be set but got array")],
+  ["object.subset", [{ a: 1 }, [1]], err("object.subset: operand 2 must be object but got array")],
+  ["object.subset", [1, [1]], err("object.subset: operand 1 must be one of {object, set, array} but got number")],
+  // walk: every [path, value], pre-order, keys in Rego order; a set member is its own path key
+  ["walk", [[1, 2]], [[[], [1, 2]], [[0], 1], [[1], 2]]],
+  ["walk", [{ v2: "goodbye", v1: "hello" }], [[[], { v1: "hello", v2: "goodbye" }], [["v1"], "hello"], [["v2"], "goodbye"]]],
+  ["walk", [{ s: new Set(["x"]) }], [[[], { s: ["x"] }], [["s"], ["x"]], [["s", "x"], "x"]]],
+  ["walk", [new Set([[1, 2]])], [[[], [[1, 2]]], [[[1, 2]], [1, 2]], [[[1, 2], 0], 1], [[[1, 2], 1], 2]]],
+  ["walk", [new Map<Val, Val>([[1, "one"]])], [[[], { "1": "one" }], [[1], "one"]]],
+  ["walk", [7], [[[], 7]]],
 ];
 
 describe("object natives", () => {

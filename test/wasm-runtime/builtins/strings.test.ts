@@ -3,7 +3,7 @@
  * OPA's (Go strings package semantics; conformance folders strings/ and trim*).
  */
 import { describe, expect, it } from "vitest";
-import { checkRows, err, num, UNDEF, type Row } from "./harness.js";
+import { checkRows, err, num, UNDEF, type Row, type Val } from "./harness.js";
 
 const rows: Row[] = [
   // concat
@@ -112,6 +112,21 @@ const rows: Row[] = [
   ["strings.reverse", ["😇x😀"], "😀x😇"],
   ["strings.reverse", [""], ""],
   ["strings.reverse", [1], err("strings.reverse: operand 1 must be string but got number")],
+  // strings.replace_n: Go's strings.NewReplacer over the patterns in key order (replacen folder)
+  ["strings.replace_n", [{ info: "X", anotherinfo: "Y" }, "anotherinfo"], "Y"],
+  ["strings.replace_n", [{ a: "YY", bba: "bX" }, "bbab"], "bXb"],
+  ["strings.replace_n", [{ ab: "b", b: "Y" }, "baaabbbba"], "YaabYYYa"],
+  ["strings.replace_n", [{ a: "b", b: "a" }, "abba"], "baab"],
+  ["strings.replace_n", [{ a: "Xa", ab: "X", ba: "bYa", aaa: "X" }, "aaaaab"], "XaXaXaXaXab"],
+  ["strings.replace_n", [{ aab: "Y", a: "", b: "" }, "bbaab"], ""],
+  ["strings.replace_n", [{ "": "X" }, ""], "X"],
+  ["strings.replace_n", [{ "": "X" }, "ab"], "XaXbX"],
+  ["strings.replace_n", [{ "": "X", a: "Y" }, "ab"], "XYXbX"],
+  ["strings.replace_n", [{}, "same"], "same"],
+  ["strings.replace_n", [{ a: 1 }, "foo"], err("strings.replace_n: operand 1 non-string value found in pattern object")],
+  ["strings.replace_n", [new Map<Val, Val>([[1, "x"]]), "foo"], err("strings.replace_n: operand 1 non-string key found in pattern object")],
+  ["strings.replace_n", [{ foo: "baz" }, 1], err("strings.replace_n: operand 2 must be string but got number")],
+  ["strings.replace_n", [["foo"], "x"], err("strings.replace_n: operand 1 must be object but got array")],
 ];
 
 describe("string natives", () => {
