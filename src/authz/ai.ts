@@ -4,8 +4,9 @@
  * headers, or JSON body fields such as OpenAI's `model` and `max_tokens`. Compiled once at start.
  */
 import type { AttributeSource, ServeConfig } from "../config/schema.js";
+import { agentAttributes, type AgentAttributes, type RequestFacts } from "./agent.js";
 
-export interface AiAttributes {
+export interface AiAttributes extends AgentAttributes {
   model?: string;
   operation?: string;
   dataset?: string;
@@ -24,6 +25,7 @@ export type AiExtractor = (
   headers: Record<string, string>,
   body: unknown,
   data: unknown,
+  req?: RequestFacts,
 ) => AiAttributes;
 
 /** `{name}` is one segment, `*` one anonymous segment, `**` the rest of the path. */
@@ -45,7 +47,7 @@ export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
   const routes: CompiledRoute[] = ai.routes.map((r) => ({ re: compileRoute(r.pattern), operation: r.operation }));
   const dataPath = ai.classification.data_path.split(".").filter(Boolean);
   const classHeader = ai.classification.header;
-  return (path, headers, body, data) => {
+  return (path, headers, body, data, req) => {
     let params: Record<string, string> | undefined;
     const out: AiAttributes = {};
     for (const r of routes) {
@@ -68,6 +70,7 @@ export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
     const fromData = classificationFromData(data, dataPath, out.dataset ?? out.collection);
     if (fromData !== undefined) out.classification = fromData;
     else if (classHeader && headers[classHeader] !== undefined) out.classification = headers[classHeader];
+    if (req) Object.assign(out, agentAttributes(path, headers, body, data, req));
     return out;
   };
 }

@@ -55,7 +55,11 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     const identity = await identify(view.headers[idCfg.header], workload);
     input.identity = identity;
     const policy = slot.current;
-    const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data);
+    const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data, {
+      method: view.method,
+      hasBody: view.hasBody,
+      truncated: input.truncated_body,
+    });
     input.ai = attrs;
 
     let target: BudgetTarget | undefined;

@@ -1,0 +1,50 @@
+/**
+ * The agent-facing parts of `input.ai`: MCP calls on routes bundle data marks `mcp: true`, tools in
+ * model requests, and prompt guard facts. Kept apart from ai.ts so that file stays about the
+ * model, dataset and token attributes; nothing here throws, a failure becomes an `error` field.
+ */
+import { isMcpRoute, mcpSettings, parseMcp, type McpInput } from "./mcp.js";
+import { extractPrompt, promptPatterns, type PromptInput } from "./prompt.js";
+import { extractTools, type ToolsInput } from "./tools.js";
+
+export interface AgentAttributes {
+  mcp?: McpInput;
+  tools?: ToolsInput;
+  prompt?: PromptInput;
+  /** Set when extraction itself failed; the reference policy denies on it. */
+  extraction_error?: "agent_attributes";
+}
+
+/** What the extractor needs beyond the path, headers and parsed body. */
+export interface RequestFacts {
+  method: string;
+  /** The request carried a body (parsed or not). */
+  hasBody: boolean;
+  truncated: boolean;
+}
+
+export function agentAttributes(
+  path: string,
+  headers: Record<string, string>,
+  body: unknown,
+  data: unknown,
+  req: RequestFacts,
+): AgentAttributes {
+  const out: AgentAttributes = {};
+  try {
+    const settings = mcpSettings(data);
+    if (isMcpRoute(settings, req.method, path)) {
+      out.mcp = parseMcp({ method: req.method, path, headers, body, hasBody: req.hasBody, truncated: req.truncated }, settings);
+      return out;
+    }
+    const tools = extractTools(body);
+    if (tools) out.tools = tools;
+    const prompt = extractPrompt(body, promptPatterns(data));
+    if (prompt) out.prompt = prompt;
+  } catch {
+    // A parser bug must not become an allow by leaving facts out: drop the partial facts and
+    // say that extraction failed, which the reference policy denies on.
+    return { extraction_error: "agent_attributes" };
+  }
+  return out;
+}
