@@ -65,8 +65,10 @@ chain_allows(t) if {
 
 effective_tools := {t | some t in user_tools; tenant_allows(t); chain_allows(t)}
 
+# Only tools the request would otherwise get: a fresh login cannot help with a tool not granted.
 destructive contains t if {
 	some t in requested
+	t in effective_tools
 	catalog[t].destructive == true
 }
 

@@ -52,7 +52,7 @@ test_granted_tool_is_allowed_and_reserves_its_budget if {
 }
 
 test_tool_not_held_by_any_role_is_denied if {
-	reasons(fixtures.mcp_input(agent, [call("delete_repo", {})])) == {"tool_not_granted", "step_up_required"}
+	reasons(fixtures.mcp_input(agent, [call("delete_repo", {})])) == {"tool_not_granted"}
 	reasons(fixtures.mcp_input(fixtures.acme_alice, [call("search_docs", {})])) == {"tool_not_granted"}
 }
 
@@ -77,7 +77,7 @@ test_narrowing_is_the_intersection_of_the_whole_chain if {
 
 test_actor_holding_a_tool_does_not_give_it_to_the_user if {
 	# svc-agent holds delete_repo, the user does not: the union would allow it, the intersection does not.
-	reasons(fixtures.mcp_input(fixtures.via(agent, ["svc-agent"]), [call("delete_repo", {})])) == {"tool_not_granted", "step_up_required"}
+	reasons(fixtures.mcp_input(fixtures.via(agent, ["svc-agent"]), [call("delete_repo", {})])) == {"tool_not_granted"}
 }
 
 test_destructive_tool_needs_a_step_up if {
@@ -157,7 +157,7 @@ test_unknown_argument_rule_fails_closed if {
 
 test_batch_with_one_forbidden_call_is_denied_whole if {
 	calls := [fixtures.mcp_call(0, "search_docs", {}), fixtures.mcp_call(1, "delete_repo", {}), fixtures.mcp_call(2, "search_docs", {})]
-	reasons(fixtures.mcp_input(agent, calls)) == {"tool_not_granted", "step_up_required"}
+	reasons(fixtures.mcp_input(agent, calls)) == {"tool_not_granted"}
 }
 
 test_batch_counts_calls_per_tool if {
@@ -214,7 +214,7 @@ test_extraction_failure_denies if {
 
 test_model_request_tools_need_grants if {
 	reasons(chat({"declared": ["search_docs", "web_search"], "calls": [], "results": []})) == set()
-	reasons(chat({"declared": ["search_docs", "delete_repo"], "calls": [], "results": []})) == {"tool_not_granted", "step_up_required"}
+	reasons(chat({"declared": ["search_docs", "delete_repo"], "calls": [], "results": []})) == {"tool_not_granted"}
 	reasons(chat({"declared": [], "choice": {"mode": "tool", "names": ["run_shell"]}, "calls": [], "results": []})) == {"tool_not_enabled_for_tenant"}
 	reasons(chat({"declared": [], "calls": [{"id": "c1", "name": "create_issue", "chars": 2}, {"chars": 0}], "results": []})) == set()
 	reasons(chat({"declared": [], "calls": [], "results": [], "error": "invalid_tools"})) == {"invalid_tools"}
