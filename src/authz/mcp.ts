@@ -64,6 +64,8 @@ const DEFAULT_MAX_ARGUMENTS = 64;
 const DEFAULT_MAX_VALUE_CHARS = 4096;
 /** A name or URI longer than this is not a name a policy can match; refusing it keeps inputs small. */
 const MAX_NAME_CHARS = 4096;
+/** Arguments nested deeper than this are refused (invalid_params): no tool schema needs it, and a bound keeps every later walk safe. */
+export const MAX_ARGUMENT_DEPTH = 64;
 
 const settingsCache = new WeakMap<object, McpSettings>();
 
@@ -196,15 +198,21 @@ function named(call: McpCall, params: unknown, kind: "tool" | "prompt", s: McpSe
 }
 
 function describe(v: unknown): McpArgument | undefined {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(v);
-  } catch {
-    // Nesting deep enough to exhaust the stack: not an argument a tool should receive.
-    return undefined;
-  }
-  if (text === undefined) return undefined;
+  if (depthExceeds(v, MAX_ARGUMENT_DEPTH)) return undefined;
+  const text = JSON.stringify(v);
   return { type: typeOf(v), size: Buffer.byteLength(text) };
+}
+
+/** Iterative, so a hostile nesting cannot exhaust the stack before it is measured. */
+function depthExceeds(root: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== "object" || v === null) continue;
+    if (d > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 function project(a: McpArgument, v: unknown, maxChars: number): void {
