@@ -6,6 +6,7 @@ package envoy.authz_test
 import data.envoy.authz
 import data.regent.fixtures
 
+# Routing and the prompt guard off (no upstreams, no limits), whatever data a bundle brings.
 decide(inp) := d if {
 	d := authz.allow with input as inp
 		with data.regent.config as fixtures.config
@@ -16,6 +17,10 @@ decide(inp) := d if {
 		with data.regent.tenants as fixtures.tenants
 		with data.regent.datasets as fixtures.datasets
 		with data.regent.registry as fixtures.registry
+		with data.regent.tool_catalog as fixtures.tool_catalog
+		with data.regent.mcp as fixtures.mcp
+		with data.regent.upstreams as []
+		with data.regent.prompt_guard as {}
 }
 
 chat := fixtures.chat("/v1/tenants/acme/chat/completions", fixtures.acme_alice, {"model": "gpt-4o", "max_tokens": 512})
@@ -46,6 +51,7 @@ test_authorization_is_kept_unless_configured if {
 		with data.regent.role_definitions as fixtures.role_definitions
 		with data.regent.plans as fixtures.plans
 		with data.regent.tenants as fixtures.tenants
+		with data.regent.upstreams as []
 	d.allowed == true
 	d.request_headers_to_remove == []
 }

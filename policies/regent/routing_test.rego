@@ -88,6 +88,7 @@ test_routing_is_off_without_upstreams_and_on_other_routes if {
 		with data.regent.routes as fixtures.routes
 		with data.regent.tenants as fixtures.tenants
 		with data.regent.plans as fixtures.plans
+		with data.regent.upstreams as []
 	h == {}
 	not routing.enabled with data.regent.upstreams as []
 	eval(fixtures.http("GET", "/v1/models", fixtures.acme_alice)).headers == {}

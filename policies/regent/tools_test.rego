@@ -104,6 +104,7 @@ test_step_up_age_and_scope_come_from_data if {
 		with data.regent.role_definitions as fixtures.role_definitions
 		with data.regent.tenants as fixtures.tenants
 		with data.regent.tool_catalog as fixtures.tool_catalog
+		with data.regent.services as fixtures.services
 	d == set()
 	scoped := fixtures.mcp_input(object.union(admin, {"scopes": ["tools:destructive"]}), [call("delete_repo", {})])
 	e := tools.deny with input as scoped
