@@ -20,6 +20,8 @@ export interface RequestFacts {
   method: string;
   /** The request carried a body (parsed or not). */
   hasBody: boolean;
+  /** The body as sent (MCP refuses repeated JSON keys, which parsers resolve differently). */
+  raw?: string | Buffer;
   truncated: boolean;
 }
 
@@ -34,7 +36,7 @@ export function agentAttributes(
   try {
     const settings = mcpSettings(data);
     if (isMcpRoute(settings, req.method, path)) {
-      out.mcp = parseMcp({ method: req.method, path, headers, body, hasBody: req.hasBody, truncated: req.truncated }, settings);
+      out.mcp = parseMcp({ method: req.method, path, headers, body, hasBody: req.hasBody, raw: req.raw, truncated: req.truncated }, settings);
       return out;
     }
     const tools = extractTools(body);

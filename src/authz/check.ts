@@ -59,6 +59,7 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data, {
       method: view.method,
       hasBody: view.hasBody,
+      raw: view.body,
       truncated: input.truncated_body,
     });
     input.ai = attrs;

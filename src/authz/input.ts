@@ -13,6 +13,8 @@ export interface RequestView {
   principal?: string;
   /** The request carried a body, parsed or not (MCP tells a missing body from a malformed one). */
   hasBody: boolean;
+  /** That body as sent, text or bytes. */
+  body?: string | Buffer;
 }
 
 export interface BaseInput {
@@ -76,7 +78,7 @@ export function buildInput(req: unknown, maxBodyBytes: number): { input: BaseInp
   const source = attributes.source;
   const principal = isObject(source) && typeof source.principal === "string" && source.principal ? source.principal : undefined;
   const method = typeof http.method === "string" ? http.method : "";
-  return { input, view: { path, headers, method, principal, hasBody: body !== undefined } };
+  return { input, view: { path, headers, method, principal, hasBody: body !== undefined, body } };
 }
 
 export function splitPath(full: string): { path: string; query: string } {

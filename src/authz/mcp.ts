@@ -4,6 +4,7 @@
  * argument values only for the names bundle data asks for. Bad bodies become an `error` code.
  */
 import { compileRoute } from "./ai.js";
+import { hasDuplicateKey } from "./json-keys.js";
 
 export interface McpArgument {
   type: "string" | "number" | "boolean" | "null" | "array" | "object";
@@ -31,7 +32,14 @@ export interface McpCall {
 }
 
 export type McpCallError = "invalid_request" | "invalid_params";
-export type McpBodyError = "body_missing" | "body_truncated" | "invalid_json" | "invalid_message" | "empty_batch" | "batch_too_large";
+export type McpBodyError =
+  | "body_missing"
+  | "body_truncated"
+  | "invalid_json"
+  | "duplicate_key"
+  | "invalid_message"
+  | "empty_batch"
+  | "batch_too_large";
 
 export interface McpInput {
   batch: boolean;
@@ -56,6 +64,8 @@ export interface McpRequest {
   /** The parsed JSON body (input.parsed_body); undefined when absent or unparsable. */
   body: unknown;
   hasBody: boolean;
+  /** The body as sent, for checks JSON.parse cannot make (repeated keys). */
+  raw?: string | Buffer;
   truncated: boolean;
 }
 
@@ -122,6 +132,8 @@ export function parseMcp(req: McpRequest, s: McpSettings): McpInput {
   if (req.truncated) return { ...out, error: "body_truncated" };
   if (!req.hasBody) return { ...out, error: "body_missing" };
   if (req.body === undefined) return { ...out, error: "invalid_json" };
+  if (req.raw !== undefined && hasDuplicateKey(typeof req.raw === "string" ? req.raw : req.raw.toString("utf8")))
+    return { ...out, error: "duplicate_key" };
   const body = req.body;
   if (Array.isArray(body)) {
     out.batch = true;

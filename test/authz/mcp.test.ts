@@ -138,3 +138,13 @@ describe("parseMcp", () => {
     expect(parseMcp(req(call("t", null)), s).calls[0]!.arguments).toEqual({});
   });
 });
+
+describe("parseMcp and repeated keys", () => {
+  it("refuses a body whose keys repeat, which servers may read differently", () => {
+    const raw = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","name":"search_docs"}}';
+    expect(parseMcp(req(JSON.parse(raw), { raw }), s).error).toBe("duplicate_key");
+    expect(parseMcp(req(JSON.parse(raw), { raw: Buffer.from(raw) }), s).error).toBe("duplicate_key");
+    const ok = JSON.stringify(call("search_docs", { q: 1 }));
+    expect(parseMcp(req(JSON.parse(ok), { raw: ok }), s).error).toBeUndefined();
+  });
+});
