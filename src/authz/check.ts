@@ -63,6 +63,9 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       truncated: input.truncated_body,
     });
     input.ai = attrs;
+    // A body nested too deep to evaluate would turn a clear MCP refusal into an evaluation error
+    // (and an allow under fail_mode allow): the policy gets the reason, not the body.
+    if (attrs.mcp?.error === "too_deep") delete input.parsed_body;
 
     let target: BudgetTarget | undefined;
     let outcome: Outcome | undefined;

@@ -37,6 +37,7 @@ export type McpBodyError =
   | "body_truncated"
   | "invalid_json"
   | "duplicate_key"
+  | "too_deep"
   | "invalid_message"
   | "empty_batch"
   | "batch_too_large";
@@ -76,6 +77,8 @@ const DEFAULT_MAX_VALUE_CHARS = 4096;
 const MAX_NAME_CHARS = 4096;
 /** Arguments nested deeper than this are refused (invalid_params): no tool schema needs it, and a bound keeps every later walk safe. */
 export const MAX_ARGUMENT_DEPTH = 64;
+/** The whole body: a batch, a message, params and arguments around the deepest allowed argument. */
+export const MAX_BODY_DEPTH = MAX_ARGUMENT_DEPTH + 8;
 
 const settingsCache = new WeakMap<object, McpSettings>();
 
@@ -135,6 +138,7 @@ export function parseMcp(req: McpRequest, s: McpSettings): McpInput {
   if (req.raw !== undefined && hasDuplicateKey(typeof req.raw === "string" ? req.raw : req.raw.toString("utf8")))
     return { ...out, error: "duplicate_key" };
   const body = req.body;
+  if (depthExceeds(body, MAX_BODY_DEPTH)) return { ...out, error: "too_deep" };
   if (Array.isArray(body)) {
     out.batch = true;
     if (body.length === 0) return { ...out, error: "empty_batch" };

@@ -100,6 +100,21 @@ describe("MCP through the check handler", () => {
   });
 });
 
+describe("MCP under fail_mode allow", () => {
+  it("still denies a hostile body: the policy decides it, no evaluation error opens the gate", async () => {
+    const open = await startGateway(new MemoryBudgetStore(), "policy: {fail_mode: allow}");
+    const token = await open.idp.token(alice);
+    const depth = 30_000;
+    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search_docs","arguments":{"q":${"[".repeat(depth)}${"]".repeat(depth)}}}}`;
+    const r = await open.check(
+      checkRequest({ method: "POST", path: "/v1/tenants/acme/mcp", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }),
+    );
+    expect(r.status.code).toBe(7);
+    expect(open.lines[open.lines.length - 1]).toMatchObject({ result: "deny", reason: "invalid_mcp:too_deep" });
+    expect(open.lines[open.lines.length - 1].error).toBeUndefined();
+  }, 120_000);
+});
+
 describe("routing and prompt facts through the check handler", () => {
   it("routes restricted data on-prem and flags prompt patterns", async () => {
     const token = await gw.idp.token({ sub: "lee", tenant: "acme", roles: ["fraud-analyst"], purpose: "fraud-review" });

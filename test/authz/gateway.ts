@@ -40,7 +40,7 @@ export interface Gateway {
   idp: TestIdp;
 }
 
-export async function startGateway(budget: BudgetStore = new MemoryBudgetStore()): Promise<Gateway> {
+export async function startGateway(budget: BudgetStore = new MemoryBudgetStore(), configYaml = ""): Promise<Gateway> {
   const wasm = await compilePolicy(policySources(join(ROOT, "policies")));
   const data = parse(readFileSync(join(ROOT, "bundles", "ai-gateway", "data.yaml"), "utf8"), { version: "1.1" });
   const enc = new TextEncoder();
@@ -60,7 +60,7 @@ export async function startGateway(budget: BudgetStore = new MemoryBudgetStore()
   const verifier = new TokenVerifier({ keys, issuer: [idp.issuer], audience: [idp.audience], algorithms: ["RS256"], clockToleranceSeconds: 0, cacheSize: 100 });
   const lines: any[] = [];
   const sink = new Writable({ write: (chunk, _enc, cb) => (lines.push(JSON.parse(chunk.toString())), cb()) });
-  const config = resolveConfig({ fileText: "" });
+  const config = resolveConfig({ fileText: configYaml });
   const log = new DecisionLog(pino({ level: "info" }, sink), { enabled: true, level: "info", redactHeaders: ["authorization"], mask: "***", includeHeaders: false });
   const check = createCheckHandler({ config, slot, verifier, budget, ai: compileAiExtractor(config.ai), metrics: new Metrics(), log });
   return { check: (req: unknown) => check(wire(req)), lines, idp };

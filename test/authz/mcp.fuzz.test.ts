@@ -213,8 +213,10 @@ describe("MCP pipeline fuzz through the reference policy (seeded)", () => {
         expect(line.error).toBeUndefined();
       } else {
         denied++;
-        reasons.set(line.reason ?? line.error, (reasons.get(line.reason ?? line.error) ?? 0) + 1);
-        expect(typeof line.reason === "string" || typeof line.error === "string", JSON.stringify(line)).toBe(true);
+        // Every denial is the policy's, with its reason: no evaluation error, even for deep bodies.
+        expect(line.error, JSON.stringify(line)).toBeUndefined();
+        expect(typeof line.reason, JSON.stringify(line)).toBe("string");
+        reasons.set(line.reason, (reasons.get(line.reason) ?? 0) + 1);
       }
     }
     expect(allowed).toBeGreaterThan(10);
@@ -223,6 +225,7 @@ describe("MCP pipeline fuzz through the reference policy (seeded)", () => {
     expect([...reasons.keys()].some((r) => r.startsWith("invalid_mcp:"))).toBe(true);
     expect(reasons.get("tool_not_granted") ?? 0).toBeGreaterThan(0);
     expect(reasons.get("payload_too_large") ?? 0).toBeGreaterThan(0);
+    expect(reasons.get("invalid_mcp:too_deep") ?? 0).toBeGreaterThan(0);
   }, 300_000);
 
   it("allows the well-formed calls the oracle allows", async () => {

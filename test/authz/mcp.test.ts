@@ -139,7 +139,16 @@ describe("parseMcp", () => {
   });
 });
 
-describe("parseMcp and repeated keys", () => {
+describe("parseMcp and hostile shapes", () => {
+  it("refuses a body nested deeper than arguments may be", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100; i++) deep = [deep];
+    expect(parseMcp(req(call("search_docs", { q: deep })), s).error).toBe("too_deep");
+    let ok: unknown = 1;
+    for (let i = 0; i < 60; i++) ok = [ok];
+    expect(parseMcp(req(call("search_docs", { q: ok })), s).error).toBeUndefined();
+  });
+
   it("refuses a body whose keys repeat, which servers may read differently", () => {
     const raw = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"delete_repo","name":"search_docs"}}';
     expect(parseMcp(req(JSON.parse(raw), { raw }), s).error).toBe("duplicate_key");
