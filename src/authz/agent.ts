@@ -25,6 +25,20 @@ export interface RequestFacts {
   truncated: boolean;
 }
 
+/**
+ * The tools a request uses, for the decision log (agent actions must be auditable): MCP tools and
+ * prompts by name, and the tools a model request offers. Names only, never arguments.
+ */
+export function toolNames(a: AgentAttributes): string[] | undefined {
+  const names = new Set<string>();
+  for (const c of a.mcp?.calls ?? []) {
+    if (c.tool !== undefined) names.add(c.tool);
+    if (c.prompt !== undefined) names.add(`prompt:${c.prompt}`);
+  }
+  for (const t of a.tools?.declared ?? []) names.add(t);
+  return names.size ? [...names].sort() : undefined;
+}
+
 export function agentAttributes(
   path: string,
   headers: Record<string, string>,

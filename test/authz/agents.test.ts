@@ -38,6 +38,9 @@ describe("MCP through the check handler", () => {
   it("allows a granted tool and reports it in dynamic_metadata", async () => {
     const r = await mcp(alice, call(1, "search_docs", { query: "x" }), { "mcp-session-id": "s-1" });
     expect(r.status.code).toBe(0);
+    // The decision log names the tool and the MCP session, never the arguments.
+    expect(lastLine()).toMatchObject({ result: "allow", tools: ["search_docs"], mcp_session: "s-1" });
+    expect(JSON.stringify(lastLine())).not.toContain('"query"');
     expect(fromStruct(r.dynamicMetadata)).toMatchObject({ tools: ["search_docs"], operation: "mcp" });
     expect(r.okResponse.headersToRemove).toEqual(["authorization", "x-regent-upstream"]);
   });
