@@ -5,6 +5,9 @@
  */
 import type { AttributeSource, ServeConfig } from "../config/schema.js";
 import { agentAttributes, type AgentAttributes, type RequestFacts } from "./agent.js";
+import { compileRoute } from "./route-pattern.js";
+
+export { compileRoute };
 
 export interface AiAttributes extends AgentAttributes {
   model?: string;
@@ -27,21 +30,6 @@ export type AiExtractor = (
   data: unknown,
   req?: RequestFacts,
 ) => AiAttributes;
-
-/** `{name}` is one segment, `*` one anonymous segment, `**` the rest of the path. */
-export function compileRoute(pattern: string): RegExp {
-  let re = "^";
-  for (const seg of pattern.split("/").slice(1)) {
-    re += "/";
-    if (seg === "**") re += ".*";
-    else if (seg === "*") re += "[^/]+";
-    else
-      re += seg.replace(/\{([A-Za-z_]\w*)\}|([^{]+)/g, (_m, name: string | undefined, lit: string | undefined) =>
-        name ? `(?<${name}>[^/]+)` : escapeRe(lit!),
-      );
-  }
-  return new RegExp(re + "/?$");
-}
 
 export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
   const routes: CompiledRoute[] = ai.routes.map((r) => ({ re: compileRoute(r.pattern), operation: r.operation }));
@@ -120,8 +108,4 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

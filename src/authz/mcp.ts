@@ -3,7 +3,7 @@
  * policy decides on: method, tool / prompt / resource name, argument names, types and sizes, and
  * argument values only for the names bundle data asks for. Bad bodies become an `error` code.
  */
-import { compileRoute } from "./ai.js";
+import { compileRoute } from "./route-pattern.js";
 import { hasDuplicateKey } from "./json-keys.js";
 
 export interface McpArgument {
