@@ -4,6 +4,7 @@
  * keeping Rego's undefined semantics and set order, so the two are checked to agree before timing.
  */
 import { compare, count, eq, get, isObj, marshal, max, member, min, setOf, truthy, type V } from "./rego-values.js";
+import { promptsModule, routingModule, toolsModule, type AgentContext } from "./ai-gateway-agents.js";
 
 type Deny = Record<string, V>;
 const d = (status: number, reason: string, headers?: V): Deny => (headers === undefined ? { status, reason } : { headers, reason, status });
@@ -202,8 +203,18 @@ export function aiGatewayDecision(input: V, data: V): V {
     classDeny.push(d(403, "purpose_not_allowed"));
   }
 
+  // regent.tools, regent.routing, regent.prompts
+  const ctx: AgentContext = {
+    R, cfg, id, ai, route, tenant, tenantConfig, roleNames: names, actors, model, inference, stated, resources, resourceLevel, levelOf, owners,
+  };
+  const tools = toolsModule(ctx);
+  const routing = routingModule(ctx);
+  const prompts = promptsModule(ctx);
+
   // envoy.authz
-  const stages = [authnDeny, requestDeny, sizeDeny, tenancyDeny, deputyDeny, rolesDeny, modelsDeny, classDeny, budgetDeny];
+  const stages = [
+    authnDeny, requestDeny, sizeDeny, tenancyDeny, deputyDeny, rolesDeny, tools.deny, modelsDeny, classDeny, routing.deny, prompts.deny, budgetDeny,
+  ];
   const decisionId = str(get(input, "decision_id")) ? (get(input, "decision_id") as string) : "unknown";
   const first = stages.map((s) => setOf(s)).find((s) => s.length > 0)?.[0] as Deny | undefined;
   if (first) {
@@ -228,9 +239,12 @@ export function aiGatewayDecision(input: V, data: V): V {
     return {
       allowed: true,
       http_status: 200,
-      headers: { "x-regent-subject": subject, "x-regent-tenant": tenant, "x-regent-decision-id": decisionId },
+      headers: { "x-regent-subject": subject, "x-regent-tenant": tenant, "x-regent-decision-id": decisionId, ...routing.headers, ...prompts.headers },
       response_headers_to_add: { "x-regent-decision-id": decisionId },
-      request_headers_to_remove: get(cfg, "strip_authorization") === true ? ["authorization"] : [],
+      request_headers_to_remove: setOf([
+        get(cfg, "strip_authorization") === true ? "authorization" : undefined,
+        routing.enabled && !routing.routed ? routing.header : undefined,
+      ]),
       body: "",
       dynamic_metadata: {
         decision_id: decisionId,
@@ -239,8 +253,12 @@ export function aiGatewayDecision(input: V, data: V): V {
         operation,
         model,
         actors: actors.map((a) => get(a, "sub")).filter((s) => s !== undefined),
+        ...routing.metadata,
+        ...tools.metadata,
+        ...prompts.metadata,
       },
       reserve_tokens: guardsReserve,
+      reserve_calls: tools.reserveCalls,
       budget_exhausted_status: exhaustedStatus,
       reason: "allowed",
     };

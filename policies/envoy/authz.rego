@@ -12,9 +12,12 @@ import data.regent.classification
 import data.regent.deputy
 import data.regent.guards
 import data.regent.models
+import data.regent.prompts
 import data.regent.request
 import data.regent.roles
+import data.regent.routing
 import data.regent.tenancy
+import data.regent.tools
 
 stages := [
 	authn.deny,
@@ -23,8 +26,11 @@ stages := [
 	tenancy.deny,
 	deputy.deny,
 	roles.deny,
+	tools.deny,
 	models.deny,
 	classification.deny,
+	routing.deny,
+	prompts.deny,
 	guards.budget_deny,
 ]
 
@@ -65,30 +71,46 @@ denied(d) := {
 	"reason": d.reason,
 }
 
-default removed_headers := []
+strip contains "authorization" if data.regent.config.strip_authorization == true
 
-removed_headers := ["authorization"] if data.regent.config.strip_authorization == true
+# With routing on, the upstream header is the policy's alone: a client's own value is removed.
+strip contains routing.header if {
+	routing.enabled
+	not routing.upstream
+}
+
+removed_headers := sort(strip)
 
 allowed := {
 	"allowed": true,
 	"http_status": 200,
-	"headers": {
-		"x-regent-subject": authn.subject,
-		"x-regent-tenant": authn.tenant,
-		"x-regent-decision-id": decision_id,
-	},
+	"headers": object.union_n([
+		{
+			"x-regent-subject": authn.subject,
+			"x-regent-tenant": authn.tenant,
+			"x-regent-decision-id": decision_id,
+		},
+		routing.headers,
+		prompts.headers,
+	]),
 	"response_headers_to_add": {"x-regent-decision-id": decision_id},
 	"request_headers_to_remove": removed_headers,
 	"body": "",
-	"dynamic_metadata": {
-		"decision_id": decision_id,
-		"subject": authn.subject,
-		"tenant": authn.tenant,
-		"operation": request.operation,
-		"model": models.model,
-		"actors": [a.sub | some a in authn.actors],
-	},
+	"dynamic_metadata": object.union_n([
+		{
+			"decision_id": decision_id,
+			"subject": authn.subject,
+			"tenant": authn.tenant,
+			"operation": request.operation,
+			"model": models.model,
+			"actors": [a.sub | some a in authn.actors],
+		},
+		routing.metadata,
+		tools.metadata,
+		prompts.metadata,
+	]),
 	"reserve_tokens": guards.reserve_tokens,
+	"reserve_calls": tools.reserve_calls,
 	"budget_exhausted_status": guards.exhausted_status,
 	"reason": "allowed",
 }

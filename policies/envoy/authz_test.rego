@@ -6,6 +6,7 @@ package envoy.authz_test
 import data.envoy.authz
 import data.regent.fixtures
 
+# Routing and the prompt guard off (no upstreams, no limits), whatever data a bundle brings.
 decide(inp) := d if {
 	d := authz.allow with input as inp
 		with data.regent.config as fixtures.config
@@ -16,6 +17,10 @@ decide(inp) := d if {
 		with data.regent.tenants as fixtures.tenants
 		with data.regent.datasets as fixtures.datasets
 		with data.regent.registry as fixtures.registry
+		with data.regent.tool_catalog as fixtures.tool_catalog
+		with data.regent.mcp as fixtures.mcp
+		with data.regent.upstreams as []
+		with data.regent.prompt_guard as {}
 }
 
 chat := fixtures.chat("/v1/tenants/acme/chat/completions", fixtures.acme_alice, {"model": "gpt-4o", "max_tokens": 512})
@@ -33,6 +38,7 @@ test_allowed_chat_decision_object if {
 			"operation": "chat", "model": "gpt-4o", "actors": [],
 		},
 		"reserve_tokens": 512,
+		"reserve_calls": [],
 		"budget_exhausted_status": 429,
 		"reason": "allowed",
 	}
@@ -45,6 +51,7 @@ test_authorization_is_kept_unless_configured if {
 		with data.regent.role_definitions as fixtures.role_definitions
 		with data.regent.plans as fixtures.plans
 		with data.regent.tenants as fixtures.tenants
+		with data.regent.upstreams as []
 	d.allowed == true
 	d.request_headers_to_remove == []
 }
@@ -192,4 +199,57 @@ test_no_grant_default_when_modules_are_silent if {
 	d.allowed == false
 	d.reason == "no_grant"
 	d.http_status == 403
+}
+
+# The same gateway with agents: MCP tools, upstream routing and the prompt guard switched on.
+decide_agents(inp) := d if {
+	d := authz.allow with input as inp
+		with data.regent.config as fixtures.config
+		with data.regent.routes as fixtures.routes
+		with data.regent.role_definitions as fixtures.role_definitions
+		with data.regent.services as fixtures.services
+		with data.regent.plans as fixtures.plans
+		with data.regent.tenants as fixtures.tenants
+		with data.regent.datasets as fixtures.datasets
+		with data.regent.registry as fixtures.registry
+		with data.regent.tool_catalog as fixtures.tool_catalog
+		with data.regent.mcp as fixtures.mcp
+		with data.regent.upstreams as fixtures.upstreams
+		with data.regent.prompt_guard as fixtures.prompt_guard
+}
+
+test_allowed_mcp_call_reserves_tool_calls if {
+	ada := fixtures.user("ada", "acme", ["agent-user"])
+	d := decide_agents(fixtures.mcp_input(ada, [fixtures.mcp_call(0, "search_docs", {})]))
+	d.allowed == true
+	d.reserve_calls == [{"key": "tool:acme:search_docs", "calls": 1, "limit": 100, "window_seconds": 3600}]
+	d.dynamic_metadata.tools == ["search_docs"]
+	d.reserve_tokens == 0
+	# Not an inference route: no upstream is chosen, and a client's own choice is removed.
+	d.request_headers_to_remove == ["authorization", "x-regent-upstream"]
+}
+
+test_tool_denial_comes_after_roles if {
+	ada := fixtures.user("ada", "acme", ["agent-user"])
+	d := decide_agents(fixtures.mcp_input(ada, [fixtures.mcp_call(0, "create_issue", {}), fixtures.mcp_call(1, "run_shell", {})]))
+	d.http_status == 403
+	d.reason == "tool_not_enabled_for_tenant"
+}
+
+test_allowed_chat_names_its_upstream_and_flags if {
+	inp := object.union(chat, {"ai": {"prompt": {"messages": 1, "chars": 20, "matches": ["ignore_previous"]}}})
+	d := decide_agents(inp)
+	d.allowed == true
+	d.headers["x-regent-upstream"] == "cloud-openai"
+	d.headers["x-regent-prompt-flags"] == "ignore_previous"
+	d.dynamic_metadata.upstream == "cloud-openai"
+	d.dynamic_metadata.prompt_flags == ["ignore_previous"]
+	d.request_headers_to_remove == ["authorization"]
+}
+
+test_no_allowed_upstream_is_403 if {
+	inp := fixtures.chat("/v1/tenants/acme/datasets/acme-fraud/chat/completions", object.union(fixtures.user("ana", "acme", ["analyst"]), {"purpose": "fraud-review"}), {"model": "gpt-4o"})
+	d := decide_agents(inp)
+	d.http_status == 403
+	d.reason == "no_allowed_upstream"
 }

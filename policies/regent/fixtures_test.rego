@@ -49,6 +49,14 @@ routes := [
 		"operation": "model.deploy", "permission": "model:deploy",
 	},
 	{"method": "*", "path": "/v1/status/*", "operation": "status", "permission": "status:read"},
+	{
+		"method": "POST", "path": "/v1/tenants/{tenant}/mcp", "operation": "mcp", "permission": "tools:call",
+		"mcp": true, "user_data": true,
+	},
+	{
+		"method": "POST", "path": "/v1/tenants/{tenant}/datasets/{dataset}/chat/completions", "operation": "chat",
+		"permission": "chat:invoke", "inference": true, "metered": true, "user_data": true,
+	},
 ]
 
 role_definitions := {
@@ -63,6 +71,13 @@ role_definitions := {
 	"ml-lead": {"permissions": ["models:list", "datasets:read", "model:approve"], "clearance": "restricted"},
 	"devops": {"permissions": ["models:list", "model:deploy"], "clearance": "internal"},
 	"indexer": {"permissions": ["vectors:write", "vectors:query", "datasets:read", "embeddings:create"], "clearance": "restricted"},
+	"agent-user": {
+		"permissions": ["tools:call", "chat:invoke", "models:list"],
+		"tools": ["search_docs", "read_file", "query_vectors", "create_issue", "prompt:summarize", "web_search"],
+		"clearance": "confidential",
+	},
+	"repo-admin": {"permissions": ["tools:call"], "tools": ["search_docs", "delete_repo"], "clearance": "internal"},
+	"analyst": {"permissions": ["chat:invoke", "datasets:read"], "clearance": "restricted"},
 }
 
 services := {
@@ -77,16 +92,28 @@ services := {
 	},
 	"svc-indexer": {"roles": ["indexer"], "delegable": [], "max_classification": "internal"},
 	"svc-lister": {"delegable": ["models:list", "datasets:read"]},
+	"svc-agent": {
+		"delegable": ["tools:call", "chat:invoke"],
+		"tools": ["search_docs", "read_file", "query_vectors", "delete_repo", "prompt:summarize"],
+		"max_classification": "confidential",
+	},
+	"svc-planner": {"delegable": ["tools:call"], "tools": ["search_docs"], "max_classification": "internal"},
 }
 
 plans := {
 	"free": {"models": ["small"], "max_tokens": 256, "context_window": 2048, "max_body_bytes": 8192, "budget_exhausted_status": 402},
-	"pro": {"models": ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small"], "max_tokens": 4096, "context_window": 128000},
+	"pro": {"models": ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "llama-3.1-70b"], "max_tokens": 4096, "context_window": 128000},
 }
 
 tenants := {
-	"acme": {"plan": "pro", "vector_namespaces": ["acme-support", "acme-wiki", "shared-ns"]},
-	"globex": {"plan": "pro", "models": ["gpt-4o-mini"], "vector_namespaces": ["globex-kb", "shared-ns"]},
+	"acme": {
+		"plan": "pro", "vector_namespaces": ["acme-support", "acme-wiki", "shared-ns"],
+		"tools": ["search_docs", "read_file", "query_vectors", "create_issue", "delete_repo", "prompt:summarize", "web_search"],
+		"tool_root": "/srv/tenants/acme/",
+		"resource_roots": ["file:///srv/tenants/acme/"],
+	},
+	"globex": {"plan": "pro", "models": ["gpt-4o-mini"], "vector_namespaces": ["globex-kb", "shared-ns"], "tools": ["search_docs"]},
+	"vault": {"plan": "pro", "residency": "on_prem", "vector_namespaces": []},
 	"initech": {"plan": "free", "vector_namespaces": []},
 	"umbrella": {"plan": "legacy"},
 }
@@ -106,6 +133,34 @@ registry := {"acme": {"fraud-detector": {
 	"v2": {"trained_by": "carol"},
 	"v3": {"trained_by": "alice", "approved_by": "alice"},
 }}}
+
+tool_catalog := {
+	"search_docs": {"calls_per_window": 100},
+	"read_file": {"arguments": {"path": "tenant_path"}},
+	"query_vectors": {"arguments": {"namespace": "tenant_namespace"}},
+	"create_issue": {},
+	"delete_repo": {"destructive": true, "calls_per_window": 5},
+	"prompt:summarize": {},
+	"web_search": {},
+}
+
+mcp := {
+	"argument_values": {"read_file": ["path"], "query_vectors": ["namespace"]},
+	"open_methods": ["initialize", "ping", "tools/list", "notifications/initialized"],
+}
+
+upstreams := [
+	{"name": "cloud-openai", "location": "cloud", "models": ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"]},
+	{"name": "onprem-llama", "location": "on_prem", "models": ["llama-3.1-70b"]},
+	{"name": "cloud-llama", "location": "cloud", "models": ["llama-3.1-70b"]},
+]
+
+prompt_guard := {"max_messages": 4, "max_chars": 100, "deny": ["secret_key"]}
+
+# An MCP request body as the sidecar reports it in input.ai.mcp.
+mcp_call(index, tool, args) := {"index": index, "id": index, "method": "tools/call", "notification": false, "tool": tool, "arguments": args}
+
+mcp_input(identity, calls) := object.union(http("POST", "/v1/tenants/acme/mcp", identity), {"ai": {"mcp": {"batch": count(calls) > 1, "calls": calls}}})
 
 # An authenticated end user with no act chain.
 user(sub, tenant, role_names) := {

@@ -4,8 +4,12 @@
  * headers, or JSON body fields such as OpenAI's `model` and `max_tokens`. Compiled once at start.
  */
 import type { AttributeSource, ServeConfig } from "../config/schema.js";
+import { agentAttributes, type AgentAttributes, type RequestFacts } from "./agent.js";
+import { compileRoute } from "./route-pattern.js";
 
-export interface AiAttributes {
+export { compileRoute };
+
+export interface AiAttributes extends AgentAttributes {
   model?: string;
   operation?: string;
   dataset?: string;
@@ -24,28 +28,14 @@ export type AiExtractor = (
   headers: Record<string, string>,
   body: unknown,
   data: unknown,
+  req?: RequestFacts,
 ) => AiAttributes;
-
-/** `{name}` is one segment, `*` one anonymous segment, `**` the rest of the path. */
-export function compileRoute(pattern: string): RegExp {
-  let re = "^";
-  for (const seg of pattern.split("/").slice(1)) {
-    re += "/";
-    if (seg === "**") re += ".*";
-    else if (seg === "*") re += "[^/]+";
-    else
-      re += seg.replace(/\{([A-Za-z_]\w*)\}|([^{]+)/g, (_m, name: string | undefined, lit: string | undefined) =>
-        name ? `(?<${name}>[^/]+)` : escapeRe(lit!),
-      );
-  }
-  return new RegExp(re + "/?$");
-}
 
 export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
   const routes: CompiledRoute[] = ai.routes.map((r) => ({ re: compileRoute(r.pattern), operation: r.operation }));
   const dataPath = ai.classification.data_path.split(".").filter(Boolean);
   const classHeader = ai.classification.header;
-  return (path, headers, body, data) => {
+  return (path, headers, body, data, req) => {
     let params: Record<string, string> | undefined;
     const out: AiAttributes = {};
     for (const r of routes) {
@@ -68,6 +58,7 @@ export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
     const fromData = classificationFromData(data, dataPath, out.dataset ?? out.collection);
     if (fromData !== undefined) out.classification = fromData;
     else if (classHeader && headers[classHeader] !== undefined) out.classification = headers[classHeader];
+    if (req) Object.assign(out, agentAttributes(path, headers, body, data, req));
     return out;
   };
 }
@@ -117,8 +108,4 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -9,6 +9,7 @@ import { buildIdentity, extractToken, unauthenticated, type Identity, type Token
 import { resolveBudget, type BudgetState, type BudgetStore, type BudgetTarget } from "../budget/index.js";
 import { buildInput } from "./input.js";
 import type { AiExtractor } from "./ai.js";
+import { reserveCalls } from "./call-budget.js";
 import { deny, failure, mapDecision, type CheckResponse, type Outcome } from "./decision.js";
 import type { PolicySlot } from "./policy.js";
 import type { Metrics } from "./metrics.js";
@@ -55,8 +56,16 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     const identity = await identify(view.headers[idCfg.header], workload);
     input.identity = identity;
     const policy = slot.current;
-    const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data);
+    const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data, {
+      method: view.method,
+      hasBody: view.hasBody,
+      raw: view.body,
+      truncated: input.truncated_body,
+    });
     input.ai = attrs;
+    // A body nested too deep to evaluate would turn a clear MCP refusal into an evaluation error
+    // (and an allow under fail_mode allow): the policy gets the reason, not the body.
+    if (attrs.mcp?.error === "too_deep") delete input.parsed_body;
 
     let target: BudgetTarget | undefined;
     let outcome: Outcome | undefined;
@@ -86,6 +95,8 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       }
     }
 
+    // Calls before tokens: a refused call budget then costs no tokens.
+    if (outcome.allowed && outcome.reserveCalls) outcome = await spendCalls(outcome);
     if (outcome.allowed && outcome.reserveTokens && target) {
       outcome = await reserve(outcome, target);
     }
@@ -123,6 +134,29 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     const result = verifier.cached(token) ?? (await verifier.verify(token));
     if (!result.ok) metrics.jwtFailures.inc({ reason: result.reason });
     return buildIdentity(result, claimNames, workload);
+  }
+
+  async function spendCalls(allowed: Outcome): Promise<Outcome> {
+    let r;
+    try {
+      r = await reserveCalls(budget, allowed.reserveCalls!);
+    } catch (err) {
+      return onFailure(`budget store: ${(err as Error).message}`);
+    }
+    if (r.ok) return allowed;
+    metrics.budgetRejections.inc({ scope: "tool" });
+    const body = JSON.stringify({ error: "tool_budget_exhausted", budget: r.key, retry_after_seconds: r.retryAfterSeconds });
+    const out = deny(
+      429,
+      [
+        { header: { key: "retry-after", value: String(r.retryAfterSeconds) }, appendAction: "OVERWRITE_IF_EXISTS_OR_ADD" },
+        { header: { key: "content-type", value: "application/json" }, appendAction: "OVERWRITE_IF_EXISTS_OR_ADD" },
+      ],
+      body,
+      allowed.response.dynamicMetadata,
+    );
+    out.reason = "tool_budget_exhausted";
+    return out;
   }
 
   async function reserve(allowed: Outcome, target: BudgetTarget): Promise<Outcome> {

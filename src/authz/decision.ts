@@ -5,6 +5,7 @@
  * configured status and names the problem for the log; it never throws.
  */
 import { ENVOY_STATUS_CODES } from "../config/envoy-status.js";
+import { callReservations, type CallReservation } from "./call-budget.js";
 
 export { ENVOY_STATUS_CODES };
 
@@ -18,6 +19,8 @@ export interface Outcome {
   /** The policy's own `reason`, for the decision log. */
   reason?: string;
   reserveTokens?: number;
+  /** Per-tool call budgets to reserve on allow (`reserve_calls`). */
+  reserveCalls?: CallReservation[];
   budgetExhaustedStatus?: number;
 }
 
@@ -107,6 +110,8 @@ function extras(d: Record<string, unknown>, out: Outcome): void {
   if (typeof d.reserve_tokens === "number" && Number.isFinite(d.reserve_tokens) && d.reserve_tokens > 0)
     out.reserveTokens = Math.ceil(d.reserve_tokens);
   if (d.budget_exhausted_status === 402 || d.budget_exhausted_status === 429) out.budgetExhaustedStatus = d.budget_exhausted_status;
+  const calls = callReservations(d.reserve_calls);
+  if (calls.length) out.reserveCalls = calls;
 }
 
 

@@ -11,6 +11,10 @@ export interface RequestView {
   headers: Record<string, string>;
   method: string;
   principal?: string;
+  /** The request carried a body, parsed or not (MCP tells a missing body from a malformed one). */
+  hasBody: boolean;
+  /** That body as sent, text or bytes. */
+  body?: string | Buffer;
 }
 
 export interface BaseInput {
@@ -73,7 +77,8 @@ export function buildInput(req: unknown, maxBodyBytes: number): { input: BaseInp
   }
   const source = attributes.source;
   const principal = isObject(source) && typeof source.principal === "string" && source.principal ? source.principal : undefined;
-  return { input, view: { path, headers, method: typeof http.method === "string" ? http.method : "", principal } };
+  const method = typeof http.method === "string" ? http.method : "";
+  return { input, view: { path, headers, method, principal, hasBody: body !== undefined, body } };
 }
 
 export function splitPath(full: string): { path: string; query: string } {

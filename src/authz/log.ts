@@ -1,12 +1,14 @@
 /**
  * Decision logs: one pino JSON line per Check with the fields operators search on (decision
- * id, trace id, method, path, tenant, subject, actors, model, result, status, revision, eval µs).
+ * id, trace id, method, path, tenant, subject, actors, model, tools, MCP session, result, status,
+ * revision, eval µs).
  * Credentials and bodies never reach the log; listed headers are masked when headers are logged.
  */
 import pino, { type Logger } from "pino";
 import type { Outcome } from "./decision.js";
 import type { Identity } from "../identity/index.js";
 import type { AiAttributes } from "./ai.js";
+import { toolNames } from "./agent.js";
 
 export interface DecisionRecord {
   decisionId: string;
@@ -57,6 +59,8 @@ export class DecisionLog {
       authenticated: id.authenticated,
       auth_reason: id.reason,
       model: r.ai.model,
+      tools: toolNames(r.ai),
+      mcp_session: r.ai.mcp?.session_id,
       result: r.outcome.allowed ? "allow" : "deny",
       http_status: r.outcome.httpStatus,
       reason: r.outcome.reason,

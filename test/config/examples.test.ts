@@ -56,3 +56,35 @@ describe("examples", () => {
     expect(se.spec.ports[0]).toMatchObject({ number: 9191, protocol: "GRPC" });
   });
 });
+
+describe("routing by classification in the examples", () => {
+  // The upstream names the reference policy puts in x-regent-upstream (bundles/ai-gateway/data.yaml).
+  const upstreams = (parse(read("bundles/ai-gateway/data.yaml"), { version: "1.1" }).regent.upstreams as { name: string }[]).map((u) => u.name);
+
+  it("Envoy re-matches routes after ext_authz and routes each upstream name to a cluster", () => {
+    const envoy = parse(read("examples/envoy.yaml"));
+    const hcm = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+    const authz = hcm.http_filters.find((f: any) => f.name === "envoy.filters.http.ext_authz").typed_config;
+    expect(authz.clear_route_cache).toBe(true);
+    const routes = hcm.route_config.virtual_hosts[0].routes;
+    const clusters = new Set(envoy.static_resources.clusters.map((c: any) => c.name));
+    for (const name of upstreams) {
+      const r = routes.find((x: any) => x.match.headers?.some((h: any) => h.name === "x-regent-upstream" && h.string_match.exact === name));
+      expect(r, name).toBeDefined();
+      expect(clusters).toContain(r.route.cluster);
+      // The same ext_authz settings on every route: a re-match never lands on a route with other checks.
+      expect(r.typed_per_filter_config["envoy.filters.http.ext_authz"].check_settings.context_extensions).toEqual({ route: "ai-gateway" });
+    }
+  });
+
+  it("Istio routes each upstream name and refuses calls without one", () => {
+    const docs = parseAllDocuments(read("examples/istio/virtualservice.yaml")).map((d) => d.toJS());
+    const vs = docs.find((d) => d.kind === "VirtualService");
+    const http = vs.spec.http as any[];
+    for (const name of upstreams) expect(http.some((h) => h.match?.[0].headers["x-regent-upstream"].exact === name), name).toBe(true);
+    const last = http[http.length - 1];
+    expect(last.match).toBeUndefined();
+    expect(last.fault.abort).toMatchObject({ httpStatus: 403, percentage: { value: 100 } });
+    expect(docs.map((d) => d.kind).sort()).toEqual(["DestinationRule", "Service", "ServiceEntry", "VirtualService"]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The example AI-gateway bundle end to end: `regent build --bundle bundles/ai-gateway`, a real
  * `regent serve` on that bundle, and every CheckRequest in bundles/ai-gateway/examples/ sent over
- * grpc-js with a JWT signed by jose, checked against the example's expected outcome.
+ * grpc-js with a JWT signed by jose, checked against the example's expected outcome: status,
+ * headers, the decision log's reason and, where the example names it, dynamic_metadata.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOADER_OPTIONS, protoIncludeDirs } from "../../src/authz/proto.js";
+import { fromStruct } from "../authz/harness.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "regent.js");
@@ -26,7 +28,16 @@ interface Example {
   check_request: { attributes: Record<string, any> };
   token_claims: Record<string, unknown> | null;
   token_options?: { expires_in_seconds?: number };
-  expect: { allowed: boolean; http_status: number; headers: Record<string, string>; header_names?: string[] };
+  expect: {
+    allowed: boolean;
+    http_status: number;
+    headers: Record<string, string>;
+    header_names?: string[];
+    /** A subset of the decision's dynamic_metadata. */
+    metadata?: Record<string, unknown>;
+    /** The logged reason of a 401 that is not about the token itself (e.g. step_up_required). */
+    reason?: string;
+  };
 }
 
 const examples = readdirSync(EXAMPLES)
@@ -192,6 +203,7 @@ describe("bundles/ai-gateway examples through regent serve", () => {
     const res = await check(toLoaderForm(ex.check_request, bearer));
     const allowed = res.status.code === 0;
     expect(allowed, `${ex.description}\n${JSON.stringify(res)}`).toBe(ex.expect.allowed);
+    if (ex.expect.metadata) expect(fromStruct(res.dynamicMetadata)).toMatchObject(ex.expect.metadata);
     if (allowed) {
       const headers = headerMap(res.okResponse?.headers);
       expect(headers).toMatchObject(ex.expect.headers);
@@ -211,7 +223,8 @@ describe("bundles/ai-gateway examples through regent serve", () => {
       // Nothing about the rule reaches an unauthenticated caller.
       expect(headers).not.toHaveProperty("x-regent-reason");
       expect(JSON.parse(res.deniedResponse.body).error).toBe("unauthenticated");
-      expect(logged.reason).toMatch(/^unauthenticated:(missing_token|expired)$/);
+      if (ex.expect.reason) expect(logged.reason).toBe(ex.expect.reason);
+      else expect(logged.reason).toMatch(/^unauthenticated:(missing_token|expired)$/);
     } else {
       expect(JSON.parse(res.deniedResponse.body).error).toBe(ex.expect.headers["x-regent-reason"]);
       expect(logged.reason).toBe(ex.expect.headers["x-regent-reason"]);

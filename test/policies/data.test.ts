@@ -20,6 +20,10 @@ interface GatewayData {
   tenants: Record<string, { plan: string; models?: string[]; vector_namespaces?: string[] }>;
   datasets: Record<string, { tenant: string; classification: string; purposes?: string[] }>;
   registry: Record<string, Record<string, Record<string, { trained_by: string; approved_by?: string }>>>;
+  tool_catalog: Record<string, { destructive?: boolean; arguments?: Record<string, string>; calls_per_window?: number }>;
+  mcp: { argument_values: Record<string, string[]>; open_methods: string[] };
+  upstreams: { name: string; location: string; models: string[] }[];
+  prompt_guard: { max_messages: number; max_chars: number; patterns: Record<string, string>; deny: string[] };
 }
 
 // YAML 1.1, as the bundle loader reads it (so `on`/`no` would turn into booleans here too).
@@ -29,7 +33,10 @@ const permissions = new Set(Object.values(data.role_definitions).flatMap((r) => 
 
 describe("bundles/ai-gateway/data.yaml", () => {
   it("has exactly the keys the policies read", () => {
-    expect(Object.keys(data).sort()).toEqual(["config", "datasets", "plans", "registry", "role_definitions", "routes", "services", "tenants"]);
+    expect(Object.keys(data).sort()).toEqual([
+      "config", "datasets", "mcp", "plans", "prompt_guard", "registry", "role_definitions", "routes", "services", "tenants",
+      "tool_catalog", "upstreams",
+    ]);
   });
 
   it("orders the four classification levels", () => {
@@ -105,5 +112,31 @@ describe("bundles/ai-gateway/data.yaml", () => {
         for (const [v, entry] of Object.entries(versions)) expect(typeof entry.trained_by, v).toBe("string");
       }
     }
+  });
+
+  it("names only catalogued tools, and projects every argument a rule checks", () => {
+    const tools = new Set(Object.keys(data.tool_catalog));
+    const holders: [string, string[] | undefined][] = [
+      ...Object.entries(data.role_definitions).map(([n, r]) => [`role ${n}`, (r as { tools?: string[] }).tools] as [string, string[] | undefined]),
+      ...Object.entries(data.services).map(([n, v]) => [`service ${n}`, (v as { tools?: string[] }).tools] as [string, string[] | undefined]),
+      ...Object.entries(data.tenants).map(([n, t]) => [`tenant ${n}`, (t as { tools?: string[] }).tools] as [string, string[] | undefined]),
+    ];
+    for (const [who, list] of holders) for (const t of list ?? []) expect(tools, who).toContain(t);
+    for (const [tool, entry] of Object.entries(data.tool_catalog)) {
+      for (const [arg, rule] of Object.entries(entry.arguments ?? {})) {
+        expect(["tenant_path", "tenant_namespace"], `${tool}.${arg}`).toContain(rule);
+        expect(data.mcp.argument_values[tool], `${tool}.${arg} must be in mcp.argument_values`).toContain(arg);
+      }
+    }
+  });
+
+  it("serves every upstream model on some plan, and compiles the prompt patterns", () => {
+    const planModels = new Set(Object.values(data.plans).flatMap((p) => p.models));
+    for (const u of data.upstreams) {
+      expect(["cloud", "on_prem"], u.name).toContain(u.location);
+      for (const m of u.models) expect(planModels, u.name).toContain(m);
+    }
+    for (const [id, p] of Object.entries(data.prompt_guard.patterns)) expect(() => new RegExp(p, "i"), id).not.toThrow();
+    for (const id of data.prompt_guard.deny) expect(Object.keys(data.prompt_guard.patterns)).toContain(id);
   });
 });

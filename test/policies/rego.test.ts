@@ -29,7 +29,7 @@ describe("regent test policies/", () => {
       const pkg = t.name.replace(/\.test_[^.]*$/, "");
       perPackage.set(pkg, (perPackage.get(pkg) ?? 0) + 1);
     }
-    for (const pkg of ["authn", "request", "tenancy", "roles", "deputy", "models", "classification", "guards"]) {
+    for (const pkg of ["authn", "request", "tenancy", "roles", "deputy", "models", "classification", "guards", "tools", "routing", "prompts"]) {
       expect(perPackage.get(`data.regent.${pkg}_test`), pkg).toBeGreaterThanOrEqual(8);
     }
     expect(perPackage.get("data.envoy.authz_test")).toBeGreaterThanOrEqual(10);
@@ -38,7 +38,9 @@ describe("regent test policies/", () => {
     expect(report.coverage.files.map((f) => f.file).sort()).toEqual(
       [
         "policies/envoy/authz.rego",
-        ...["authn", "classification", "deputy", "guards", "models", "request", "roles", "tenancy"].map((m) => `policies/regent/${m}.rego`),
+        ...["authn", "classification", "deputy", "guards", "models", "prompts", "request", "roles", "routing", "tenancy", "tools"].map(
+          (m) => `policies/regent/${m}.rego`,
+        ),
       ].sort(),
     );
   }, 300_000);
