@@ -42,7 +42,7 @@ intersection and or array.concat array.slice array.reverse glob.match net.cidr_c
 base64.is_valid base64url.encode base64url.encode_no_pad base64url.decode json.marshal json.unmarshal json.is_valid
 io.jwt.decode is_number is_string is_boolean is_array is_object is_set is_null type_name internal.member_2
 internal.member_3 bits.and bits.or bits.xor bits.negate bits.lsh bits.rsh hex.encode hex.decode walk object.subset
-strings.replace_n net.cidr_contains_matches`;
+strings.replace_n net.cidr_contains_matches object.filter graph.reachable net.cidr_intersects json.filter json.remove`;
 
 /** name:arity pairs; a trailing `*` marks a set-returning built-in. */
 const ARITIES = `
@@ -172,6 +172,22 @@ function build(): Record<string, BuiltinDecl> {
 }
 
 export const BUILTINS: Readonly<Record<string, BuiltinDecl>> = Object.freeze(build());
+
+/**
+ * The built-ins OPA's own wasm target implements inside the module (its compiler's table of
+ * natives); every other built-in is SDK-dependent there, so an opa-wasm host must provide it for
+ * OPA's modules too. A regent module that needs from its host only SDK-dependent built-ins, under
+ * these names, runs wherever OPA's modules run.
+ */
+export const OPA_WASM_NATIVE: ReadonlySet<string> = new Set(`plus minus mul div abs round ceil floor rem array.concat
+array.reverse array.slice set_diff and or intersection union is_number is_string is_boolean is_array is_set is_object
+is_null type_name bits.or bits.and bits.negate bits.xor bits.lsh bits.rsh count sum product max min sort all any
+base64.is_valid base64.decode base64.encode base64url.encode base64url.decode net.cidr_contains net.cidr_overlap
+net.cidr_intersects equal gt gte lt lte neq glob.match json.marshal json.unmarshal json.is_valid object.filter
+object.get object.remove object.union concat format_int indexof substring lower upper contains startswith endswith
+strings.reverse split replace strings.replace_n trim trim_left trim_prefix trim_right trim_suffix trim_space
+numbers.range to_number walk graph.reachable regex.is_valid regex.match re_match regex.find_all_string_submatch_n
+json.remove json.filter internal.member_2 internal.member_3`.split(/\s+/));
 
 export function lookupBuiltin(name: string): BuiltinDecl | undefined {
   return Object.prototype.hasOwnProperty.call(BUILTINS, name) ? BUILTINS[name] : undefined;

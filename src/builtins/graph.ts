@@ -1,6 +1,6 @@
 /**
- * graph.reachable and graph.reachable_paths (OPA's topdown/graphs.go) over an adjacency object
- * {node: [neighbours]} whose neighbour lists are arrays or sets (sets arrive as arrays).
+ * graph.reachable_paths (OPA's topdown/graphs.go) over an adjacency object {node: [neighbours]}
+ * whose neighbour lists are arrays or sets (sets arrive as arrays). graph.reachable is native.
  */
 import { coll, obj, typeName, type HostFn, type Json } from "./args.js";
 import { operandError } from "./errors.js";
@@ -12,23 +12,6 @@ function neighbours(name: string, graph: Record<string, Json>, node: Json): Json
   if (edges === null) return [];
   if (!Array.isArray(edges)) throw operandError(name, 1, "object of arrays or sets", `object containing ${typeName(edges)}`);
   return edges;
-}
-
-function reachable(g: unknown, initial: unknown): Json[] {
-  const name = "graph.reachable";
-  const graph = obj(name, 1, g);
-  const queue = [...coll(name, 2, initial)];
-  const seen: Json[] = [];
-  const has = (n: Json) => seen.some((s) => s === n);
-  while (queue.length) {
-    const n = queue.shift()!;
-    if (has(n)) continue;
-    const edges = neighbours(name, graph, n);
-    if (edges === undefined) continue;
-    seen.push(n);
-    for (const e of edges) if (!has(e)) queue.push(e);
-  }
-  return toSet(seen);
 }
 
 function reachablePaths(g: unknown, initial: unknown): Json[] {
@@ -51,7 +34,6 @@ function reachablePaths(g: unknown, initial: unknown): Json[] {
 }
 
 export const graphBuiltins: Record<string, HostFn> = {
-  "graph.reachable": reachable,
   "graph.reachable_paths": reachablePaths,
 };
 

@@ -1,73 +1,13 @@
 /**
- * JSON document built-ins (OPA's topdown/json.go): json.patch (RFC 6902), json.filter, json.remove and
- * json.marshal_with_options. Paths are "a/b/0" strings or arrays of segments, as OPA accepts them.
+ * JSON document built-ins (OPA's topdown/json.go): json.patch (RFC 6902) and json.marshal_with_options.
+ * (json.filter and json.remove are native.)
  */
-import { bool, coll, isObject, obj, str, typeName, type HostFn, type Json, type JsonObject } from "./args.js";
-import { builtinError, operandError } from "./errors.js";
+import { bool, coll, isObject, obj, str, type HostFn, type Json } from "./args.js";
+import { builtinError } from "./errors.js";
 import { compareStrings, equalValues } from "./values.js";
 
-type Tree = Map<string, Tree | true>;
 
-function pathTree(name: string, paths: unknown): Tree {
-  const list = coll(name, 2, paths, "one of {set, array}");
-  const tree: Tree = new Map();
-  for (const p of list) {
-    let segs: string[];
-    if (typeof p === "string") segs = p.replace(/^\/+/, "").split("/");
-    else if (Array.isArray(p)) segs = p.map((s) => (typeof s === "string" ? s : JSON.stringify(s)));
-    else throw operandError(name, 2, "one of {set, array} containing string paths or array of path segments", typeName(p));
-    let node = tree;
-    for (let i = 0; i < segs.length; i++) {
-      const s = segs[i]!;
-      if (i === segs.length - 1) node.set(s, true);
-      else {
-        const next = node.get(s);
-        if (next === true) break; // a shorter path already covers this one
-        if (next) node = next;
-        else { const t: Tree = new Map(); node.set(s, t); node = t; }
-      }
-    }
-  }
-  return tree;
-}
 
-function filterValue(v: Json, tree: Tree): Json {
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const [k, sub] of tree) if (k in v) out[k] = sub === true ? v[k]! : filterValue(v[k]!, sub);
-    return out;
-  }
-  if (Array.isArray(v)) {
-    const out: Json[] = [];
-    v.forEach((x, i) => {
-      const sub = tree.get(String(i));
-      if (sub !== undefined) out.push(sub === true ? x : filterValue(x, sub));
-    });
-    return out;
-  }
-  return v;
-}
-
-function removeValue(v: Json, tree: Tree): Json {
-  if (isObject(v)) {
-    const out: JsonObject = {};
-    for (const [k, x] of Object.entries(v)) {
-      const sub = tree.get(k);
-      if (sub === true) continue;
-      out[k] = sub ? removeValue(x, sub) : x;
-    }
-    return out;
-  }
-  if (Array.isArray(v)) {
-    const out: Json[] = [];
-    v.forEach((x, i) => {
-      const sub = tree.get(String(i));
-      if (sub !== true) out.push(sub ? removeValue(x, sub) : x);
-    });
-    return out;
-  }
-  return v;
-}
 
 class PatchError extends Error {}
 
@@ -203,8 +143,6 @@ function marshalIndent(v: unknown, prefix: string, indent: string, depth: number
 }
 
 export const jsonBuiltins: Record<string, HostFn> = {
-  "json.filter": (o, paths) => filterValue(obj("json.filter", 1, o), pathTree("json.filter", paths)),
-  "json.remove": (o, paths) => removeValue(obj("json.remove", 1, o), pathTree("json.remove", paths)),
   "json.patch": (doc, patch) => {
     const ops = coll("json.patch", 2, patch, "array");
     try {

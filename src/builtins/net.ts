@@ -1,5 +1,5 @@
 /**
- * CIDR built-ins (OPA's topdown/cidr.go) on addresses held as bigint: intersects, expand,
+ * CIDR built-ins (OPA's topdown/cidr.go) on addresses held as bigint: expand,
  * merge, is_valid, and the deprecated cidr_overlap. Results print as Go's net package prints addresses.
  */
 import { coll, str, type HostFn } from "./args.js";
@@ -82,7 +82,6 @@ function cidr(name: string, pos: number, v: unknown, allowIp = false): Net {
   return n;
 }
 
-const overlaps = (a: Net, b: Net) => a.v6 === b.v6 && first(a) <= last(b) && first(b) <= last(a);
 const contains = (outer: Net, inner: Net) => outer.v6 === inner.v6 && first(outer) <= first(inner) && last(inner) <= last(outer);
 
 /** OPA's cidr_merge: drop contained networks, then join sibling halves until nothing changes. */
@@ -111,7 +110,6 @@ function merge(nets: Net[]): Net[] {
 const MAX_EXPAND = 1 << 16;
 
 export const netBuiltins: Record<string, HostFn> = {
-  "net.cidr_intersects": (a, b) => overlaps(cidr("net.cidr_intersects", 1, a), cidr("net.cidr_intersects", 2, b)),
   "net.cidr_overlap": (a, b) => contains(cidr("net.cidr_overlap", 1, a), cidr("net.cidr_overlap", 2, b, true)),
   "net.cidr_is_valid": (a) => typeof a === "string" && parseNet(a, false) !== undefined,
   "net.cidr_expand": (a) => {

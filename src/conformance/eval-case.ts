@@ -6,8 +6,10 @@
 import { isDeepStrictEqual } from "node:util";
 import { compile } from "../compiler/index.js";
 import { queryModule, ruleQuery } from "../compiler/query.js";
-import { loadPolicy } from "../evaluator/index.js";
+import { loadPolicy as sdkLoadPolicy } from "@open-policy-agent/opa-wasm";
+import { loadPolicy, toRegentError } from "../evaluator/index.js";
 import { hostBuiltins, strictHostBuiltins } from "../builtins/index.js";
+import { OPA_WASM_NATIVE } from "../builtins/decls.js";
 import { RegentError, RegentErrors } from "../errors.js";
 import { parseTerm } from "../rego/index.js";
 import type { Term } from "../rego/ast.js";
@@ -27,10 +29,20 @@ export interface EvalCaseInput {
   strict_error?: boolean;
 }
 
-export type EvalOutcome = { status: "pass" } | { status: "fail"; reason: string };
+export type EvalOutcome = { status: "pass" } | { status: "fail"; reason: string } | { status: "skip"; reason: string };
 
-/** Runs one case; the cases skipped on purpose never reach here (skips.ts lists them). */
-export async function runEvalCase(c: EvalCaseInput): Promise<EvalOutcome> {
+/**
+ * Which host runs the module: regent's evaluator with regent's host built-ins, or the published
+ * opa-wasm SDK alone, with nothing of regent's (the portability check of `--stage sdk`).
+ */
+export type Host = "regent" | "stock";
+
+/**
+ * Runs one case; the cases skipped on purpose never reach here (skips.ts lists them). With the
+ * stock host, a case that fails and needs a built-in that OPA's own modules also import from
+ * their host (SDK-dependent) is counted apart as a skip, with that reason.
+ */
+export async function runEvalCase(c: EvalCaseInput, host: Host = "regent"): Promise<EvalOutcome> {
   const direct = ruleQuery(c.query);
   const query = direct ? null : tryQueryModule(c.query);
   if (!direct && query instanceof RegentErrors) return { status: "fail", reason: `query does not parse: ${query.message}` };
@@ -48,16 +60,57 @@ export async function runEvalCase(c: EvalCaseInput): Promise<EvalOutcome> {
   } else input = c.input;
 
   let bindings: unknown[];
+  let sdkDependent: string[] = [];
   try {
     const compiled = await compile({ modules, entrypoints: [entrypoint], annotatedEntrypoints: false });
-    const policy = await loadPolicy(compiled.wasm, { builtins: c.strict_error ? strictHostBuiltins : hostBuiltins });
+    // A `regent:` alias is regent's own calling convention, which no other host has: never apart.
+    sdkDependent = compiled.builtins.some((b) => b.includes(":")) ? [] : compiled.builtins.filter((b) => !OPA_WASM_NATIVE.has(b));
+    const policy =
+      host === "regent"
+        ? await loadPolicy(compiled.wasm, { builtins: c.strict_error ? strictHostBuiltins : hostBuiltins })
+        : await loadStock(compiled.wasm, c.strict_error === true);
     policy.setData(c.data ?? {});
     const rs = policy.evaluate(input, entrypoint);
     if (direct) bindings = rs.length > 0 ? [{ [direct.variable]: rs[0]!.result }] : [];
     else bindings = rs.length > 0 ? (rs[0]!.result as unknown[]) : [];
   } catch (e) {
-    return compareError(c, e);
+    return apart(compareError(c, e), sdkDependent);
   }
+  return apart(compareResult(c, bindings), sdkDependent);
+}
+
+/** A stock-SDK failure of a case that needs SDK-dependent built-ins is counted apart. */
+function apart(outcome: EvalOutcome, sdkDependent: string[]): EvalOutcome {
+  if (outcome.status !== "fail" || sdkDependent.length === 0) return outcome;
+  return { status: "skip", reason: `SDK-dependent built-ins (as in OPA's own modules): ${sdkDependent.join(", ")}` };
+}
+
+/**
+ * The published SDK with no custom built-ins. Only the strict-errors switch of the module is
+ * set, as a host that wants OPA's strict built-in errors would; errors become RegentErrors so
+ * that codes compare.
+ */
+async function loadStock(wasm: Uint8Array, strict: boolean): Promise<{ setData(d: unknown): void; evaluate(i: unknown, e: string): { result: unknown }[] }> {
+  const policy = (await sdkLoadPolicy(wasm)) as unknown as {
+    wasmInstance: WebAssembly.Instance;
+    setData(d: unknown): void;
+    evaluate(i: unknown, e: string): { result: unknown }[];
+  };
+  const flag = policy.wasmInstance.exports.regent_strict_builtin_errors;
+  if (strict && flag instanceof WebAssembly.Global) flag.value = 1;
+  return {
+    setData: (d) => policy.setData(d),
+    evaluate: (i, e) => {
+      try {
+        return policy.evaluate(i, e);
+      } catch (err) {
+        throw toRegentError(err);
+      }
+    },
+  };
+}
+
+function compareResult(c: EvalCaseInput, bindings: unknown[]): EvalOutcome {
   if (c.want_error_code || c.want_error) {
     return { status: "fail", reason: `want error ${c.want_error_code ?? ""} ${c.want_error ?? ""}, got result ${JSON.stringify(bindings)}` };
   }

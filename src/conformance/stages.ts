@@ -20,6 +20,7 @@ export interface Stage {
 export const STAGES: Record<string, () => Promise<Stage>> = {
   parse: async () => parseStage,
   eval: async () => (await import("./eval-stage.js")).evalStage,
+  sdk: async () => (await import("./eval-stage.js")).sdkStage,
 };
 
 export function stageNames(): string[] {

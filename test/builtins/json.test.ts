@@ -1,31 +1,7 @@
-// json.filter / json.remove / json.patch / json.marshal_with_options against the jsonfilter, jsonremove and
-// jsonpatch conformance folders and RFC 6902's examples.
+// Host JSON built-ins (json.patch, json.marshal_with_options) against the jsonpatch conformance folder
+// and RFC 6902's examples.
 import { describe, expect, it } from "vitest";
 import { jsonBuiltins as j } from "../../src/builtins/json.js";
-
-describe("json.filter / json.remove", () => {
-  it("filters paths given as strings or segment arrays", () => {
-    expect(j["json.filter"]!({}, ["a/b"])).toEqual({});
-    expect(j["json.filter"]!({ a: [{ b: 7, c: 8 }, { d: 9 }] }, ["a/0/b", "a/1"])).toEqual({ a: [{ b: 7 }, { d: 9 }] });
-    expect(j["json.filter"]!({ a: { b: { c: 7, d: 8, x: 0 } }, e: 9 }, ["a/b/d", ["a", "b", "c"]])).toEqual({ a: { b: { c: 7, d: 8 } } });
-  });
-  it("removes paths", () => {
-    expect(j["json.remove"]!({ a: { b: { c: 7, d: 8 } }, e: 9 }, ["a/b/c"])).toEqual({ a: { b: { d: 8 } }, e: 9 });
-    expect(j["json.remove"]!({ a: { b: { c: 7, d: 8 } }, e: 9 }, ["a/b/c", "e"])).toEqual({ a: { b: { d: 8 } } });
-    expect(j["json.remove"]!({ a: { b: 7 }, c: 1 }, ["a", "a/b"])).toEqual({ c: 1 });
-    expect(j["json.remove"]!({ a: 7 }, [])).toEqual({ a: 7 });
-    expect(j["json.remove"]!({ a: [{ b: 7, c: 8 }, { d: 9 }] }, ["a/0/b", "a/1"])).toEqual({ a: [{ c: 8 }] });
-    expect(j["json.remove"]!({ a: { b: { c: 7, d: 8 } }, e: 9 }, [["a", "b", "c"], ["e"]])).toEqual({ a: { b: { d: 8 } } });
-  });
-  it("reports OPA's type errors", () => {
-    expect(() => j["json.remove"]!("foo", ["a/b/c"])).toThrow("json.remove: operand 1 must be object but got string");
-    expect(() => j["json.remove"]!([], ["a"])).toThrow("json.remove: operand 1 must be object but got array");
-    expect(() => j["json.remove"]!({ a: 1 }, 22)).toThrow("json.remove: operand 2 must be one of {set, array} but got number");
-    expect(() => j["json.remove"]!({ a: 1 }, ["a", { x: 1 }])).toThrow(
-      "json.remove: operand 2 must be one of {set, array} containing string paths or array of path segments but got object",
-    );
-  });
-});
 
 describe("json.patch", () => {
   const patch = j["json.patch"]!;

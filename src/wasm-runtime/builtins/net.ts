@@ -105,3 +105,17 @@ export function builtin_net_cidr_contains_matches(a: usize, b: usize): usize {
   }
   return out;
 }
+
+/** net.cidr_intersects(a, b): whether two networks share an address (aligned blocks overlap iff one holds the other's start). */
+export function builtin_net_cidr_intersects(a: usize, b: usize): usize {
+  if (!need_string("net.cidr_intersects", 1, a)) return 0;
+  if (!need_string("net.cidr_intersects", 2, b)) return 0;
+  const buf = alloc(32);
+  const lenA = parseCIDR(string_ptr(a), <i32>string_len(a), buf);
+  if (lenA == 0) return builtin_fail("net.cidr_intersects", "invalid CIDR address");
+  const prefixA = cidrPrefix;
+  const lenB = parseCIDR(string_ptr(b), <i32>string_len(b), buf + 16);
+  if (lenB == 0) return builtin_fail("net.cidr_intersects", "invalid CIDR address");
+  const prefixB = cidrPrefix;
+  return bool_value(netContains(buf, lenA, prefixA, buf + 16, lenB) || netContains(buf + 16, lenB, prefixB, buf, lenA));
+}

@@ -1,6 +1,6 @@
 // Object built-ins: object.get (a key or an array path), object.keys, object.union (deep merge,
-// the right side wins), object.remove, object.subset and walk. Results are new values; operands
-// are never mutated.
+// the right side wins), object.remove, object.filter, object.subset, walk and graph.reachable.
+// Results are new values; operands are never mutated.
 
 import {
   value_type, number_is_integer, number_fits_i64, number_as_i64, number_int, array_len, array_get, array_new,
@@ -207,4 +207,53 @@ export function builtin_object_subset(sup: usize, sub: usize): usize {
     return type_error("object.subset", 2, "one of {array, set}", sub);
   }
   return type_error("object.subset", 1, "one of {object, set, array}", sup);
+}
+
+/** object.filter(obj, keys): the entries of obj whose key is in keys (an array, a set, or an object's keys). */
+export function builtin_object_filter(obj: usize, keys: usize): usize {
+  if (!need_object("object.filter", 1, obj)) return 0;
+  const t = value_type(keys);
+  if (t != TYPE_ARRAY && t != TYPE_SET && t != TYPE_OBJECT) return type_error("object.filter", 2, "one of {object, set, array}", keys);
+  const m = t == TYPE_ARRAY ? array_len(keys) : t == TYPE_SET ? set_len(keys) : object_len(keys);
+  const out = object_new_cap(m);
+  for (let i: u32 = 0; i < m; i++) {
+    const k = t == TYPE_ARRAY ? array_get(keys, i) : t == TYPE_SET ? set_elem_at(keys, i) : object_key_at(keys, i);
+    const v = object_get(obj, k);
+    if (v != 0) object_insert(out, k, v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// graph.reachable
+
+/**
+ * graph.reachable(graph, initial): every node reachable from `initial`, as OPA's breadth-first walk:
+ * a node is reached when the graph has an entry for it; its neighbours are the members of that
+ * entry when it is an array or a set (any other entry has none).
+ */
+export function builtin_graph_reachable(graph: usize, initial: usize): usize {
+  if (!need_object("graph.reachable", 1, graph)) return 0;
+  const seen = set_new_cap(8);
+  const queue = array_new(8);
+  append_members(queue, initial, 0);
+  for (let q: u32 = 0; q < array_len(queue); q++) {
+    const node = array_get(queue, q);
+    const edges = object_get(graph, node);
+    if (edges == 0) continue;
+    append_members(queue, edges, seen);
+    set_add(seen, node);
+  }
+  return seen;
+}
+
+/** Appends the members of an array or set (those not in `skip`, when given); other values have none. */
+function append_members(out: usize, c: usize, skip: usize): void {
+  const t = value_type(c);
+  if (t != TYPE_ARRAY && t != TYPE_SET) return;
+  const n = t == TYPE_ARRAY ? array_len(c) : set_len(c);
+  for (let i: u32 = 0; i < n; i++) {
+    const x = t == TYPE_ARRAY ? array_get(c, i) : set_elem_at(c, i);
+    if (skip == 0 || !set_contains(skip, x)) array_append(out, x);
+  }
 }
