@@ -1,6 +1,7 @@
 // String built-ins with Go's strings semantics (OPA's topdown): concat, contains, startswith,
 // endswith, lower, upper, split, trim*, indexof, substring, replace, strings.replace_n,
-// strings.reverse. Indexes count code points; lower/upper map ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic.
+// strings.reverse. Indexes count code points; lower/upper map every
+// code point by Unicode's simple case mapping, as Go's unicode.ToLower/ToUpper.
 
 import {
   value_type, string_ptr, string_len, string_new, string_alloc, bool_value, number_int,
@@ -73,8 +74,9 @@ function mapCase(s: usize, upper: bool): usize {
   const p = string_ptr(s);
   const len = string_len(s);
   const end = p + len;
-  // The simple mappings covered never lengthen a code point, so `len` bytes suffice.
-  const out = alloc(len);
+  // A mapping can lengthen a code point by one byte at most (ɐ → Ɐ is 2 → 3 bytes); the rest is given back.
+  const room = len * 2;
+  const out = alloc(room);
   let o = out;
   let q = p;
   while (q < end) {
@@ -97,7 +99,7 @@ function mapCase(s: usize, upper: bool): usize {
     q += <usize>w;
   }
   const n = <u32>(o - out);
-  alloc_shrink(out, len, n);
+  alloc_shrink(out, room, n);
   return string_new(out, n);
 }
 

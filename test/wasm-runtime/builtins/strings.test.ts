@@ -36,7 +36,7 @@ const rows: Row[] = [
   ["lower", ["日本 ÷ × 123"], "日本 ÷ × 123"],
   ["lower", ["ḀẞＡԱ ϹϷϽͰ"], "ḁßａա ϲϸͻͱ"],
   ["upper", ["ḁẛａա ϲϐϕͱ"], "ḀṠＡԱ ϹΒΦͰ"],
-  ["upper", ["ƀǆ"], "ƀǆ"],
+  ["upper", ["ƀǆ"], "ɃǄ"],
   ["lower", [true], err("lower: operand 1 must be string but got boolean")],
   // split
   ["split", ["foo.bar.baz", "."], ["foo", "bar", "baz"]],
