@@ -42,7 +42,8 @@ intersection and or array.concat array.slice array.reverse glob.match net.cidr_c
 base64.is_valid base64url.encode base64url.encode_no_pad base64url.decode json.marshal json.unmarshal json.is_valid
 io.jwt.decode is_number is_string is_boolean is_array is_object is_set is_null type_name internal.member_2
 internal.member_3 bits.and bits.or bits.xor bits.negate bits.lsh bits.rsh hex.encode hex.decode walk object.subset
-strings.replace_n net.cidr_contains_matches object.filter graph.reachable net.cidr_intersects json.filter json.remove`;
+strings.replace_n net.cidr_contains_matches object.filter graph.reachable net.cidr_intersects json.filter json.remove
+internal.template_string`;
 
 /** name:arity pairs; a trailing `*` marks a set-returning built-in. */
 const ARITIES = `
@@ -110,7 +111,6 @@ const UNSUPPORTED: Record<string, string> = {
   "crypto.x509.parse_keypair": "not implemented by regent: OPA returns Go's tls.Certificate structure",
   "crypto.x509.parse_rsa_private_key": "not implemented by regent: OPA returns Go's JWK encoding of the key",
   "crypto.parse_private_keys": "not implemented by regent: OPA returns Go's JWK encoding of the keys",
-  "internal.template_string": "template strings ($\"...\") are not supported by regent's parser",
   "rego.metadata.chain": "replaced by the annotation chain at compile time (RewriteRegoMetadataCalls); it has no run-time form",
   "rego.metadata.rule": "replaced by the rule's annotations at compile time (RewriteRegoMetadataCalls); it has no run-time form",
 };

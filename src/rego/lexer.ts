@@ -10,7 +10,7 @@ import type { Span } from "./location.js";
  * "unexpected identifier token" read exactly as OPA's do.
  */
 export type TokenKind =
-  | "identifier" | "number" | "string" | "eof" | "illegal"
+  | "identifier" | "number" | "string" | "template" | "eof" | "illegal"
   | "[" | "]" | "{" | "}" | "(" | ")" | "," | ":" | ";" | "."
   | ":=" | "=" | "==" | "!=" | "<" | "<=" | ">" | ">=" | "+" | "-" | "*" | "/" | "%" | "&" | "|"
   | Keyword;
@@ -34,6 +34,11 @@ export interface Token extends Span {
   nl: boolean;
   /** Set when the lexer found this token malformed; the parser reports it once. */
   error?: string;
+  /**
+   * A literal part of a template string (`$"a {x} b"` lexes as head "a ", the tokens of `x`, tail
+   * " b"): its decoded text, and where it sits. "whole" is a template with no expression.
+   */
+  template?: { part: "head" | "middle" | "tail" | "whole"; value: string };
 }
 
 export interface RawComment extends Span {
@@ -77,6 +82,8 @@ export function lex(src: string): LexResult {
   let lineStart = 0;
   let ws = false;
   let nl = false;
+  // Open template-string expressions, innermost last: their `{`-nesting and whether raw (backtick).
+  const templates: { depth: number; raw: boolean }[] = [];
   if (n > 0 && src.charCodeAt(0) === C.BOM) {
     i = 1;
     lineStart = 0;
@@ -102,7 +109,25 @@ export function lex(src: string): LexResult {
     const scol = start - lineStart + 1;
     let kind: TokenKind;
     let err: string | undefined;
-    if (c === C.HASH) {
+    let template: Token["template"];
+    const open = templates[templates.length - 1];
+    const startsTemplate = c === C.DOLLAR && (src.charCodeAt(i + 1) === C.DQUOTE || src.charCodeAt(i + 1) === C.BACKTICK);
+    if (startsTemplate || (open && c === C.RBRACE && open.depth === 0)) {
+      // A template literal part: from `$"` (or the `}` closing an expression) to the next `{` or the end.
+      const raw = startsTemplate ? src.charCodeAt(i + 1) === C.BACKTICK : open!.raw;
+      const scan = scanTemplatePart(src, startsTemplate ? i + 2 : i + 1, raw);
+      for (const lf of scan.newlines) {
+        row++;
+        lineStart = lf + 1;
+      }
+      i = scan.end;
+      kind = "template";
+      err = scan.error;
+      const part = startsTemplate ? (scan.opensExpr ? "head" : "whole") : scan.opensExpr ? "middle" : "tail";
+      template = { part, value: scan.value };
+      if (!startsTemplate && !scan.opensExpr) templates.pop();
+      if (startsTemplate && scan.opensExpr) templates.push({ depth: 0, raw });
+    } else if (c === C.HASH) {
       let j = i + 1;
       while (j < n && src.charCodeAt(j) !== C.LF) j++;
       let end = j;
@@ -182,8 +207,11 @@ export function lex(src: string): LexResult {
     }
     const text = src.slice(start, i);
     if (kind === "identifier" && KEYWORDS.has(text)) kind = text as Keyword;
+    if (open && kind === "{") open.depth++;
+    if (open && kind === "}") open.depth--;
     const tok: Token = { kind: err === undefined ? kind : "illegal", text, start, end: i, row: srow, col: scol, ws, nl };
     if (err !== undefined) tok.error = err;
+    if (template && err === undefined) tok.template = template;
     tokens.push(tok);
     ws = false;
     nl = false;
@@ -217,6 +245,60 @@ function scanNumber(src: string, i: number): [number, string | undefined] {
     while (j < n && (isLetter(src.charCodeAt(j)) || isDigit(src.charCodeAt(j)))) j++;
   }
   return [j, err];
+}
+
+/**
+ * Scans one literal part of a template string from `i`: up to and including the `{` that opens an
+ * expression, or the closing quote. In `$"…"` parts the string escapes apply, and `\{` is a
+ * literal brace; a `$\`…\`` part is raw and may span lines.
+ */
+function scanTemplatePart(src: string, i: number, raw: boolean): { end: number; value: string; opensExpr: boolean; error?: string; newlines: number[] } {
+  const n = src.length;
+  const newlines: number[] = [];
+  let value = "";
+  let j = i;
+  let chunk = "";
+  const close = raw ? C.BACKTICK : C.DQUOTE;
+  const flush = (): string | undefined => {
+    if (raw || chunk === "") {
+      value += chunk;
+      chunk = "";
+      return undefined;
+    }
+    try {
+      value += JSON.parse(`"${chunk}"`) as string;
+    } catch {
+      return "illegal escape sequence";
+    }
+    chunk = "";
+    return undefined;
+  };
+  for (;;) {
+    if (j >= n) return { end: j, value, opensExpr: false, error: "non-terminated string", newlines };
+    const c = src.charCodeAt(j);
+    if (c === C.LF) {
+      if (!raw) return { end: j, value, opensExpr: false, error: "non-terminated string", newlines };
+      newlines.push(j);
+    }
+    if (c === close || c === C.LBRACE) {
+      const error = flush();
+      return { end: j + 1, value, opensExpr: c === C.LBRACE, error, newlines };
+    }
+    if (!raw && c === C.BACKSLASH && j + 1 < n) {
+      const d = src.charCodeAt(j + 1);
+      if (d === C.LBRACE || d === C.RBRACE) {
+        const error = flush();
+        if (error) return { end: j + 2, value, opensExpr: false, error, newlines };
+        value += String.fromCharCode(d);
+      } else {
+        chunk += src.slice(j, j + 2);
+      }
+      j += 2;
+      continue;
+    }
+    chunk += src[j];
+    j++;
+  }
 }
 
 /** Scans a double-quoted string up to and including its closing quote; escapes are checked here. */

@@ -1,6 +1,7 @@
 // JSON dump of runtime values, as OPA prints them: keys and set elements in sorted order, sets
 // as arrays, strings escaped like Go's encoding/json (HTML-safe: <, >, & as \u003c…; invalid
 // UTF-8 as \ufffd), ints without a decimal point, floats in Go's shortest %g, refs verbatim.
+// The same writer gives the Rego text of a value (rego_text_string).
 
 import { alloc, alloc_grow } from "./alloc";
 import {
@@ -15,6 +16,11 @@ import { utf8_width } from "./utf8";
 let buf: usize = 0;
 let len: usize = 0;
 let cap: usize = 0;
+/**
+ * Rego text instead of JSON (OPA's Term.String, as print and template strings write values):
+ * ", " and ": " separators, sets as `{a, b}` or `set()`, keys as their own text, and no HTML escapes.
+ */
+let rego = false;
 
 function reserve(n: usize): void {
   if (len + n <= cap) return;
@@ -71,7 +77,7 @@ function put_string(s: usize, n: u32): void {
   while (i < n) {
     const c = <u32>load<u8>(s + i);
     if (c < 0x80) {
-      if (c >= 0x20 && c != 0x22 && c != 0x5c && c != 0x3c && c != 0x3e && c != 0x26) {
+      if (c >= 0x20 && c != 0x22 && c != 0x5c && (rego || (c != 0x3c && c != 0x3e && c != 0x26))) {
         put(<u8>c);
       } else if (c == 0x22 || c == 0x5c) {
         put(0x5c);
@@ -151,7 +157,7 @@ function put_value(v: usize): void {
       put(0x5b);
       const n = array_len(v);
       for (let i: u32 = 0; i < n; i++) {
-        if (i > 0) put(0x2c);
+        if (i > 0) put_separator();
         put_value(array_get(v, i));
       }
       put(0x5d);
@@ -161,9 +167,11 @@ function put_value(v: usize): void {
       put(0x7b);
       const n = object_len(v);
       for (let i: u32 = 0; i < n; i++) {
-        if (i > 0) put(0x2c);
+        if (i > 0) put_separator();
         const k = object_key_at(v, i);
-        if (load<u8>(k) == TYPE_STRING) {
+        if (rego) {
+          put_value(k);
+        } else if (load<u8>(k) == TYPE_STRING) {
           put_string(string_ptr(k), string_len(k));
         } else {
           // JSON keys are strings: a non-string key is written as its JSON text.
@@ -171,22 +179,32 @@ function put_value(v: usize): void {
           put_string(string_ptr(kj), string_len(kj));
         }
         put(0x3a);
+        if (rego) put(0x20);
         put_value(object_value_at(v, i));
       }
       put(0x7d);
       break;
     }
     case TYPE_SET: {
-      put(0x5b);
       const n = set_len(v);
+      if (rego && n == 0) {
+        put(0x73); put(0x65); put(0x74); put(0x28); put(0x29); // set()
+        break;
+      }
+      put(rego ? 0x7b : 0x5b);
       for (let i: u32 = 0; i < n; i++) {
-        if (i > 0) put(0x2c);
+        if (i > 0) put_separator();
         put_value(set_elem_at(v, i));
       }
-      put(0x5d);
+      put(rego ? 0x7d : 0x5d);
       break;
     }
   }
+}
+
+function put_separator(): void {
+  put(0x2c);
+  if (rego) put(0x20);
 }
 
 /** Saves the writer so nested dumps (non-string keys) do not clobber an outer one. */
@@ -220,4 +238,12 @@ export function json_dump_string(v: usize): usize {
   cap = 256;
   put_value(v);
   return string_new(buf, <u32>len);
+}
+
+/** The Rego text of `v` as a string value (OPA's Term.String: `{"a": [1, 2]}`, `{1, 2}`, `set()`). */
+export function rego_text_string(v: usize): usize {
+  rego = true;
+  const s = json_dump_string(v);
+  rego = false;
+  return s;
 }

@@ -38,7 +38,7 @@ describe("builtin declarations", () => {
       base64url.decode json.marshal json.unmarshal json.is_valid io.jwt.decode is_number is_string is_boolean is_array
       is_object is_set is_null type_name internal.member_2 internal.member_3 bits.and bits.or bits.xor bits.negate
       bits.lsh bits.rsh hex.encode hex.decode walk object.subset strings.replace_n net.cidr_contains_matches object.filter graph.reachable net.cidr_intersects
-      json.filter json.remove`.split(/\s+/);
+      json.filter json.remove internal.template_string`.split(/\s+/);
     expect([...NATIVE_BUILTINS].sort()).toEqual([...design].sort());
     expect(NATIVE_BUILTINS).not.toContain("eq");
     expect(NATIVE_BUILTINS).not.toContain("sprintf");

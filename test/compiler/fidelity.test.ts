@@ -178,3 +178,39 @@ chain := rego.metadata.chain()
     });
   });
 });
+
+describe("template strings (OPA 1.12): $\"…{expr}…\"", () => {
+  const src = pkg(`name := "bob"
+a := $"hello {input.name}, you are {input.age} ({name})"
+b := $"missing {input.nope}!"
+c := $"set {{1, 2}} arr {[1, "x"]} obj {{"k": {"v"}}} null {null} sum {1 + 2} empty {set()}"
+d := $\`raw {input.name}
+line two\`
+e := $"esc \\{ \\} \\" \\n"
+f := $""
+g := $"nested {$"in {input.name}"}"
+h := $"{input.name}" if input.age > 1
+many := $"{input.xs[_]}"`);
+
+  it("renders strings as they are, other values as Rego text, and an undefined expression as <undefined>", async () => {
+    const input = { name: "alice", age: 7, xs: [1, 2] };
+    expect(await value(src, "test/a", input)).toBe("hello alice, you are 7 (bob)");
+    expect(await value(src, "test/b", input)).toBe("missing <undefined>!");
+    expect(await value(src, "test/c", input)).toBe('set {1, 2} arr [1, "x"] obj {"k": {"v"}} null null sum 3 empty set()');
+    expect(await value(src, "test/d", input)).toBe("raw alice\nline two");
+    expect(await value(src, "test/e", input)).toBe('esc { } " \n');
+    expect(await value(src, "test/f", input)).toBe("");
+    expect(await value(src, "test/g", input)).toBe("nested in alice");
+    expect(await value(src, "test/h", input)).toBe("alice");
+  });
+
+  it("refuses an expression with several values at run time, as OPA does", async () => {
+    await expect(evalRego(src, "test/many", { xs: [1, 2] })).rejects.toMatchObject({ code: "eval_conflict_error", message: "template-strings must not produce multiple outputs" });
+    expect(await value(src, "test/many", { xs: [1] })).toBe("1");
+  });
+
+  it("reports an unterminated template or expression with its location", async () => {
+    expect((await compileErrors(pkg(`p := $"abc {input.x"`))).join("\n")).toMatch(/m0\.rego:3:\d+: rego_parse_error/);
+    expect((await compileErrors(pkg(`p := $"abc`))).join("\n")).toMatch(/m0\.rego:3:6: rego_parse_error: non-terminated string/);
+  });
+});

@@ -25,6 +25,8 @@ export class Parser {
   readonly errors: RegentError[] = [];
   /** `not { body }` is enabled by `import future.keywords.not` or `import rego.v2`, as in OPA. */
   notBody = false;
+  /** Template-string expressions parsed so far in this module: their generated vars are numbered by it. */
+  templateCount = 0;
   private depth = 0;
   /** Parsed terms by start token: the grammar re-parses the same term when it backtracks. */
   private readonly cache = new Map<number, CacheEntry>();

@@ -3,7 +3,7 @@
  * (== != < <= > >=), `|`, `&`, `+ -`, `* / %`, then primary terms with their refs and calls.
  * Comprehensions win over `|` in `{a | b}`, as in OPA.
  */
-import type { RefTerm, Term } from "../ast.js";
+import type { Expr, RefTerm, Term } from "../ast.js";
 import { MEMBER_2, MEMBER_3, OPERATORS } from "../ast.js";
 import { KEYWORDS, type TokenKind } from "../lexer.js";
 import { extendLoc } from "../location.js";
@@ -108,6 +108,9 @@ function parseTermUncached(p: Parser): Term {
     case "string":
       term = parseString(p);
       break;
+    case "template":
+      term = parseTemplate(p);
+      break;
     case "identifier":
     case "contains": // `contains` is a keyword only in rule heads
       p.next();
@@ -195,3 +198,29 @@ function parseCall(p: Parser, fn: RefTerm): Term {
   return { type: "call", fn, args, loc: extendLoc(fn.loc, p.lastEnd()) };
 }
 
+
+/**
+ * A template string, `$"hello {input.name}"`, as OPA compiles it: a call to
+ * `internal.template_string` with the literal parts as strings and each expression as the set of
+ * its values (`{v | v = expr}`), so that an undefined expression renders as `<undefined>`
+ * instead of making the string undefined.
+ */
+function parseTemplate(p: Parser): Term {
+  const first = p.cur;
+  const parts: Term[] = [];
+  let tok = p.next();
+  parts.push({ type: "string", value: tok.template!.value, loc: p.loc(tok) });
+  while (tok.template!.part === "head" || tok.template!.part === "middle") {
+    const expr = parseTermInfixCall(p);
+    const name = `__template_value_${p.templateCount++}__`;
+    const v = varTerm(name, expr.loc);
+    const body: Expr[] = [{ type: "expr", negated: false, expr: { type: "term", term: opCall("eq", [v, expr], expr.loc, expr.loc) }, with: [], loc: expr.loc }];
+    parts.push({ type: "setcomp", head: { ...v }, body, loc: expr.loc });
+    if (!p.is("template") || (p.cur.template!.part !== "middle" && p.cur.template!.part !== "tail")) p.illegal("expected } to end the template expression");
+    tok = p.next();
+    parts.push({ type: "string", value: tok.template!.value, loc: p.loc(tok) });
+  }
+  const loc = p.span(first);
+  const array: Term = { type: "array", items: parts.filter((t) => t.type !== "string" || t.value !== ""), loc };
+  return opCall("internal.template_string", [array], p.loc(first), loc);
+}

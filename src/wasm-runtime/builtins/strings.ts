@@ -4,14 +4,16 @@
 // code point by Unicode's simple case mapping, as Go's unicode.ToLower/ToUpper.
 
 import {
-  value_type, string_ptr, string_len, string_new, string_alloc, bool_value, number_int,
-  array_new, array_append, array_len, array_get, TYPE_ARRAY, TYPE_SET, TYPE_STRING,
+  value_type, string_ptr, string_len, string_new, string_alloc, string_from_literal, bool_value, number_int,
+  array_new, array_append, array_len, array_get, TYPE_ARRAY, TYPE_OBJECT, TYPE_SET, TYPE_STRING,
 } from "../value";
 import { set_len, set_elem_at, object_len, object_key_at, object_value_at } from "../table";
 import { alloc, alloc_shrink } from "../alloc";
-import { need_string, need_int, need_object, type_error, elem_error, raw_type_error, builtin_fail, arg_int } from "./lib/args";
+import { need_string, need_int, need_object, need_array, type_error, elem_error, raw_type_error, builtin_fail, arg_int } from "./lib/args";
 import { utf8Decode, utf8Width, utf8Encode, toLowerCp, toUpperCp } from "./lib/unicode";
 import { bytes_find, is_space } from "./lib/bytes";
+import { rego_text_string } from "../dump";
+import { abort_code } from "../errors";
 
 // ---------------------------------------------------------------------------------------------
 // concat
@@ -451,5 +453,42 @@ export function builtin_strings_replace_n(pats: usize, s: usize): usize {
   const total = replacer_run(pats, n, p, len, 0);
   const out = string_alloc(<u32>total);
   replacer_run(pats, n, p, len, string_ptr(out));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// internal.template_string: what `$"…{expr}…"` is compiled to
+
+/**
+ * internal.template_string(parts): the compiler passes the literal parts as strings and each
+ * `{expr}` as the set of its values; a string is written as it is, any other value as its Rego
+ * text, an empty set as `<undefined>`; two values for one expression are a conflict, as in OPA.
+ */
+export function builtin_internal_template_string(parts: usize): usize {
+  if (!need_array("internal.template_string", 1, parts)) return 0;
+  const n = array_len(parts);
+  const texts = array_new(n);
+  let total: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let v = array_get(parts, i);
+    const t = value_type(v);
+    if (t == TYPE_SET) {
+      const m = set_len(v);
+      if (m > 1) abort_code("eval_conflict_error", "template-strings must not produce multiple outputs");
+      v = m == 0 ? string_from_literal("<undefined>") : set_elem_at(v, 0);
+    } else if (t == TYPE_ARRAY || t == TYPE_OBJECT) {
+      return builtin_fail("internal.template_string", "illegal argument type");
+    }
+    const s = value_type(v) == TYPE_STRING ? v : rego_text_string(v);
+    array_append(texts, s);
+    total += string_len(s);
+  }
+  const out = string_alloc(total);
+  let o = string_ptr(out);
+  for (let i: u32 = 0; i < n; i++) {
+    const s = array_get(texts, i);
+    memory.copy(o, string_ptr(s), <usize>string_len(s));
+    o += <usize>string_len(s);
+  }
   return out;
 }
