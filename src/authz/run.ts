@@ -8,7 +8,9 @@ import type { ServeConfig } from "../config/schema.js";
 import { MemoryBudgetStore } from "../budget/index.js";
 import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
-import { BundleActivator } from "./bundles.js";
+import { readFileSync } from "node:fs";
+import { BundleActivator, type BundleSourceOptions } from "./bundles.js";
+import { isOciSource, parseOciReference } from "../bundle/oci-format.js";
 import { hmacSecret, loadVerificationKeys } from "../bundle/keys.js";
 import { createDataPlane, verificationMaterial } from "./dataplane.js";
 import { AUTHZ_BUNDLE } from "./errors.js";
@@ -66,8 +68,22 @@ export function createActivator(
     const file = b.verification.key_file ?? b.verification.secret_file;
     throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.verification file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  let oci: BundleSourceOptions["oci"];
+  if (isOciSource(b.source)) {
+    try {
+      parseOciReference(b.source, { plainHttp: b.registry.plain_http });
+      const password = b.registry.password_file !== undefined ? readFileSync(b.registry.password_file, "utf8").replace(/\r?\n$/, "") : undefined;
+      if (password !== undefined && b.registry.username === undefined) throw new RegentError(AUTHZ_BUNDLE, "bundle.registry.password_file needs bundle.registry.username");
+      const credentials = b.registry.username !== undefined || b.bearer_token !== undefined ? { username: b.registry.username, password, token: b.bearer_token } : undefined;
+      oci = { credentials, plainHttp: b.registry.plain_http };
+    } catch (err) {
+      if (err instanceof RegentError) throw new RegentError(AUTHZ_BUNDLE, `bundle.source: ${err.message}`);
+      throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.registry.password_file ${b.registry.password_file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   return new BundleActivator(
     {
+      oci,
       source: b.source,
       pollMinSeconds: b.poll_min_seconds,
       pollMaxSeconds: b.poll_max_seconds,

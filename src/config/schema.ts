@@ -37,6 +37,8 @@ export interface ServeConfig {
     poll_max_seconds: number;
     persist_dir?: string;
     bearer_token?: string;
+    /** Credentials and transport for an oci:// source. */
+    registry: { username?: string; password_file?: string; plain_http: boolean };
     verification: { key_file?: string; key?: string; secret_file?: string; key_id?: string; scope?: string };
   };
   identity: {
@@ -91,7 +93,7 @@ export function defaultConfig(): ServeConfig {
       tls: { require_client_cert: false },
     },
     policy: { decision_path: "envoy/authz/allow", fail_mode: "deny", error_status: 403, max_body_bytes: 65_536 },
-    bundle: { poll_min_seconds: 10, poll_max_seconds: 20, verification: {} },
+    bundle: { poll_min_seconds: 10, poll_max_seconds: 20, registry: { plain_http: false }, verification: {} },
     identity: {
       header: "authorization",
       scheme: "Bearer",
@@ -208,6 +210,7 @@ const SPEC: Spec = {
     poll_max_seconds: int(1, 86_400),
     persist_dir: str,
     bearer_token: str,
+    registry: { username: str, password_file: str, plain_http: bool },
     verification: { key_file: str, key: str, secret_file: str, key_id: str, scope: str },
   },
   identity: {
