@@ -14,6 +14,7 @@ import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
 import { isOciSource } from "../bundle/oci-format.js";
 import { OciBundleSource, type OciSourceOptions } from "./oci-source.js";
+import type { BundleKeyring } from "./bundle-keys.js";
 
 export interface BundleSourceOptions {
   source: string;
@@ -28,6 +29,8 @@ export interface BundleSourceOptions {
   keyId?: string;
   scope?: string;
   fetchTimeoutMs?: number;
+  /** Rotating keys by kid (files and/or a JWKS URL); when set, `key` and `secret` are not used. */
+  keyring?: BundleKeyring;
   /** Registry credentials and transport for an `oci://` source. */
   oci?: OciSourceOptions;
 }
@@ -81,6 +84,7 @@ export class BundleActivator {
   /** First load: the source, else the persisted bundle; then keeps polling or watching. */
   async start(): Promise<void> {
     this.running = true;
+    await this.opts.keyring?.check();
     await this.poll();
     if (!this.status.active_revision && this.status.activations === 0) await this.loadPersisted();
     if (!isRemote(this.opts.source)) await this.watchLocal();
@@ -89,6 +93,7 @@ export class BundleActivator {
 
   stop(): void {
     this.running = false;
+    this.opts.keyring?.stop();
     if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
   }
@@ -150,8 +155,10 @@ export class BundleActivator {
   }
 
   private async verifyAndActivate(bundle: Bundle, bytes: Uint8Array | undefined, origin: "source" | "persisted"): Promise<void> {
-    if (this.opts.key !== undefined || this.opts.secret !== undefined) {
-      const report = await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
+    if (this.opts.keyring || this.opts.key !== undefined || this.opts.secret !== undefined) {
+      const report = this.opts.keyring
+        ? await verifyBundle(bundle, { keys: await this.opts.keyring.keysFor(bundle), scope: this.opts.scope })
+        : await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
       if (!report.ok) throw new RegentError(AUTHZ_BUNDLE, `bundle verification failed: ${report.problems.join("; ")}`);
     }
     await this.activate(bundle, bytes);

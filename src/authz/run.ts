@@ -10,6 +10,7 @@ import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
 import { readFileSync } from "node:fs";
 import { BundleActivator, type BundleSourceOptions } from "./bundles.js";
+import { BundleKeyring } from "./bundle-keys.js";
 import { isOciSource, parseOciReference } from "../bundle/oci-format.js";
 import { hmacSecret, loadVerificationKeys } from "../bundle/keys.js";
 import { createDataPlane, verificationMaterial } from "./dataplane.js";
@@ -81,9 +82,15 @@ export function createActivator(
       throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.registry.password_file ${b.registry.password_file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
+  const v = b.verification;
+  const keyring =
+    v.keys || v.jwks_url
+      ? new BundleKeyring({ files: (v.keys ?? []).map((k) => ({ keyId: k.key_id, file: k.key_file })), jwksUrl: v.jwks_url, refreshSeconds: v.jwks_refresh_seconds }, logger)
+      : undefined;
   return new BundleActivator(
     {
       oci,
+      keyring,
       source: b.source,
       pollMinSeconds: b.poll_min_seconds,
       pollMaxSeconds: b.poll_max_seconds,
