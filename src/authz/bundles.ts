@@ -15,6 +15,7 @@ import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
 import { isOciSource } from "../bundle/oci-format.js";
 import { OciBundleSource, type OciSourceOptions } from "./oci-source.js";
 import type { BundleKeyring } from "./bundle-keys.js";
+import { isLongPollResponse, nextPollDelayMs, parseRetryAfter, type PollHint } from "./poll-schedule.js";
 
 export interface BundleSourceOptions {
   source: string;
@@ -31,6 +32,12 @@ export interface BundleSourceOptions {
   fetchTimeoutMs?: number;
   /** Rotating keys by kid (files and/or a JWKS URL); when set, `key` and `secret` are not used. */
   keyring?: BundleKeyring;
+  /** Cap of the backoff after failures (default pollMaxSeconds). */
+  backoffMaxSeconds?: number;
+  /** OPA's long polling: `Prefer: wait=N` on HTTP polls; used when the server answers in long-poll mode. */
+  longPollingTimeoutSeconds?: number;
+  /** Told after every round whether the source answered (for the last-success metric). */
+  onPoll?: (ok: boolean) => void;
   /** Registry credentials and transport for an `oci://` source. */
   oci?: OciSourceOptions;
 }
@@ -45,6 +52,8 @@ export interface BundleStatus {
   origin?: "source" | "persisted";
   etag?: string;
   last_attempt?: string;
+  last_success?: string;
+  long_polling?: boolean;
   last_error?: string;
   consecutive_failures: number;
   activations: number;
@@ -71,6 +80,8 @@ export class BundleActivator {
   private busy: Promise<void> | undefined;
   private again = false;
   private oci: OciBundleSource | undefined;
+  /** What the last HTTP answer said about the next poll (Retry-After, long polling). */
+  private hint: PollHint = {};
 
   constructor(
     private readonly opts: BundleSourceOptions,
@@ -123,8 +134,11 @@ export class BundleActivator {
       this.status.consecutive_failures++;
       this.status.last_error = messageOf(err);
       this.log.warn({ msg: "bundle source unavailable", source: this.opts.source, error: this.status.last_error });
+      this.opts.onPoll?.(false);
       return;
     }
+    this.status.last_success = new Date().toISOString();
+    this.opts.onPoll?.(true);
     if (fetched === "unchanged") {
       this.status.consecutive_failures = 0;
       return;
@@ -173,13 +187,18 @@ export class BundleActivator {
   private async fetchHttp(): Promise<{ bytes: Uint8Array; digest: string; etag?: string } | "unchanged"> {
     const headers: Record<string, string> = { accept: "application/gzip, application/vnd.openpolicyagent.bundles" };
     if (this.etag) headers["if-none-match"] = this.etag;
+    const wait = this.opts.longPollingTimeoutSeconds;
+    if (wait) headers.prefer = `wait=${wait}`;
+    this.hint = {};
     if (this.opts.bearerToken) headers.authorization = `Bearer ${this.opts.bearerToken}`;
     let res: Response;
     try {
-      res = await fetch(this.opts.source, { headers, signal: AbortSignal.timeout(this.opts.fetchTimeoutMs ?? 10_000) });
+      res = await fetch(this.opts.source, { headers, signal: AbortSignal.timeout((this.opts.fetchTimeoutMs ?? 10_000) + (wait ?? 0) * 1000) });
     } catch (err) {
       throw new RegentError(AUTHZ_BUNDLE_FETCH, `GET ${this.opts.source}: ${messageOf((err as Error).cause ?? err)}`);
     }
+    this.hint = { longPoll: isLongPollResponse(res.headers.get("content-type")), retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), Date.now()) };
+    this.status.long_polling = this.hint.longPoll;
     if (res.status === 304) return "unchanged";
     if (res.status !== 200) throw new RegentError(AUTHZ_BUNDLE_FETCH, `GET ${this.opts.source} answered ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
@@ -256,14 +275,10 @@ export class BundleActivator {
     }
   }
 
-  /** Interval: uniform in [min, max]; after failures, doubling from min up to max, jittered. */
+  /** See poll-schedule.ts: jittered interval, capped jittered backoff, Retry-After as a floor, long polling. */
   nextDelayMs(): number {
-    const min = this.opts.pollMinSeconds * 1000;
-    const max = this.opts.pollMaxSeconds * 1000;
-    const f = this.status.consecutive_failures;
-    if (f === 0) return min + Math.random() * (max - min);
-    const base = Math.min(max, min * 2 ** Math.min(f - 1, 20));
-    return base / 2 + Math.random() * (base / 2);
+    const opts = { minSeconds: this.opts.pollMinSeconds, maxSeconds: this.opts.pollMaxSeconds, backoffMaxSeconds: this.opts.backoffMaxSeconds };
+    return nextPollDelayMs(opts, this.status.consecutive_failures, this.hint);
   }
 
   private schedule(): void {

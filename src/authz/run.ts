@@ -27,7 +27,7 @@ export async function serveSingle(config: ServeConfig, logger: Logger): Promise<
   const plane = await createDataPlane(config, budget, logger);
   const activator = createActivator(config, logger, async (bundle) => {
     await plane.activate(bundle);
-  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }));
+  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }), (ok) => plane.metrics.bundlePolled(ok));
   const grpcAddr = await plane.start();
   const admin = new AdminServer({
     ready: () => plane.slot.current !== undefined,
@@ -55,6 +55,7 @@ export function createActivator(
   logger: Logger,
   activate: ConstructorParameters<typeof BundleActivator>[1],
   onReject: (reason: string) => void,
+  onPoll?: (ok: boolean) => void,
 ): BundleActivator | undefined {
   const b = config.bundle;
   if (!b.source) return undefined;
@@ -91,6 +92,9 @@ export function createActivator(
     {
       oci,
       keyring,
+      onPoll,
+      backoffMaxSeconds: b.backoff_max_seconds,
+      longPollingTimeoutSeconds: b.long_polling_timeout_seconds,
       source: b.source,
       pollMinSeconds: b.poll_min_seconds,
       pollMaxSeconds: b.poll_max_seconds,
