@@ -15,6 +15,7 @@ import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
 import { isOciSource } from "../bundle/oci-format.js";
 import { OciBundleSource, type OciSourceOptions } from "./oci-source.js";
 import type { BundleKeyring } from "./bundle-keys.js";
+import { applyDelta, isDeltaBundle } from "../bundle/delta.js";
 import { isLongPollResponse, nextPollDelayMs, parseRetryAfter, type PollHint } from "./poll-schedule.js";
 
 export interface BundleSourceOptions {
@@ -80,6 +81,8 @@ export class BundleActivator {
   private busy: Promise<void> | undefined;
   private again = false;
   private oci: OciBundleSource | undefined;
+  /** The bundle now live (a delta's result included): what the next delta applies to. */
+  private active: Bundle | undefined;
   /** What the last HTTP answer said about the next poll (Retry-After, long polling). */
   private hint: PollHint = {};
 
@@ -151,7 +154,8 @@ export class BundleActivator {
       this.status.etag = fetched.etag;
       this.status.consecutive_failures = 0;
       this.status.last_error = undefined;
-      if (fetched.bytes) await this.persist(fetched.bytes, bundle);
+      // Only snapshots are persisted (as OPA does): a delta means nothing without the bundle it patched.
+      if (fetched.bytes && !isDeltaBundle(bundle)) await this.persist(fetched.bytes, bundle);
     } catch (err) {
       // Remember the digest so the same bad bundle is not re-read and re-rejected every round.
       this.digest = fetched.digest;
@@ -175,7 +179,12 @@ export class BundleActivator {
         : await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
       if (!report.ok) throw new RegentError(AUTHZ_BUNDLE, `bundle verification failed: ${report.problems.join("; ")}`);
     }
-    await this.activate(bundle, bytes);
+    // A delta patches a copy of the active snapshot's data; the patched whole is swapped in like any bundle.
+    const delta = isDeltaBundle(bundle);
+    if (delta && !this.active) throw new RegentError(AUTHZ_BUNDLE, "a delta bundle arrived but no snapshot bundle is active to apply it to");
+    const live = delta ? applyDelta(this.active!, bundle) : bundle;
+    await this.activate(live, delta ? undefined : bytes);
+    this.active = live;
     const revision = typeof bundle.manifest.revision === "string" ? bundle.manifest.revision : "";
     this.status.active_revision = revision;
     this.status.activated_at = new Date().toISOString();

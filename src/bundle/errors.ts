@@ -29,6 +29,8 @@ export const BUNDLE_ERROR_CODES = {
   digest: "bundle_digest_error",
   /** A registry refused the credentials, or its token service could not be used. */
   auth: "bundle_auth_error",
+  /** A delta bundle (OPA's patch.json) is malformed or cannot be applied to the active bundle. */
+  delta: "bundle_delta_error",
 } as const;
 
 export type BundleErrorKind = keyof typeof BUNDLE_ERROR_CODES;
