@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { generateKeyPairSync } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,6 +140,22 @@ describe("push and pull against a real registry", () => {
     expect(wrong.stderr).not.toContain("not-the-password");
     const unknown = await runPull(`oci://${registry.host}/policies/ai-gateway:nope`, { username: registry.username, passwordFile, output: join(dir, "x.tar.gz") }, {});
     expect(unknown.stderr).toMatch(/bundle_oci_error: GET .*:nope answered 404: MANIFEST_UNKNOWN/);
+  }, 60_000);
+
+  it("is wired into the regent command line (push, then pull, in real processes)", async () => {
+    const bin = join(import.meta.dirname, "..", "..", "bin", "regent.js");
+    writeFileSync(join(dir, "cli.tar.gz"), await signedBundle("cli-1"));
+    const env = { ...process.env, REGENT_OCI_USERNAME: registry.username, REGENT_OCI_PASSWORD: registry.password };
+    const ref = `oci://${registry.host}/policies/cli:v1`;
+    const push = spawnSync(process.execPath, [bin, "push", join(dir, "cli.tar.gz"), ref], { env, encoding: "utf8" });
+    expect(push.stderr).toBe("");
+    expect(push.status).toBe(0);
+    const pull = spawnSync(process.execPath, [bin, "pull", ref, "-o", join(dir, "cli-back.tar.gz")], { env, encoding: "utf8" });
+    expect(pull.status).toBe(0);
+    expect(Buffer.compare(readFileSync(join(dir, "cli-back.tar.gz")), readFileSync(join(dir, "cli.tar.gz")))).toBe(0);
+    const denied = spawnSync(process.execPath, [bin, "pull", ref, "-o", join(dir, "x.tar.gz")], { env: { ...process.env, REGENT_OCI_USERNAME: "", REGENT_OCI_PASSWORD: "" }, encoding: "utf8" });
+    expect(denied.status).toBe(1);
+    expect(denied.stderr).toMatch(/^bundle_auth_error: /);
   }, 60_000);
 
   it("refuses to push something that is not a bundle", async () => {
