@@ -96,6 +96,10 @@ describe("serving from an OCI registry", () => {
     expect(seen.has("o1") && seen.has("o2")).toBe(true);
     expect(ok).toBeGreaterThan(10);
     expect((await status(regent)).etag).toBe(d2);
+    const metrics = (await regent.admin("/metrics")).body;
+    expect(metrics).toMatch(/regent_bundle_last_success_timestamp_seconds \d{10}/);
+    expect(metrics).toMatch(/regent_bundle_polls_total\{result="ok"\} [1-9]/);
+    expect(metrics).toMatch(/regent_bundle_age_seconds \d/);
 
     // Signed by a key the sidecar does not trust: refused, o2 keeps serving.
     await push(ref, await bundleOf("evil", other));
