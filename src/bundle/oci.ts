@@ -81,13 +81,15 @@ export class OciClient {
   /** One request, answering a 401 challenge once (Basic: the credentials; Bearer: a token for the scope). */
   private async request(ref: OciReference, method: string, url: string, init: { headers?: Record<string, string>; body?: Uint8Array; push?: boolean } = {}): Promise<Response> {
     const scope = `repository:${ref.repository}:${init.push ? "pull,push" : "pull"}`;
+    // Credentials go to the registry's own origin only, never to an upload Location elsewhere.
+    const sameOrigin = new URL(url).origin === new URL(ref.baseUrl).origin;
     const send = (auth: string | undefined): Promise<Response> => {
       const headers: Record<string, string> = { "user-agent": this.opts.userAgent ?? "regent", ...init.headers };
-      if (auth) headers.authorization = auth;
+      if (auth && sameOrigin) headers.authorization = auth;
       return this.fetchImpl(url, { method, headers, body: init.body as BodyInit | undefined, redirect: "follow", signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000) });
     };
     const first = await this.call(method, url, () => send(this.initialAuth(ref, scope)));
-    if (first.status !== 401) return first;
+    if (first.status !== 401 || !sameOrigin) return first;
     const header = first.headers.get("www-authenticate");
     await first.body?.cancel().catch(() => undefined);
     const challenge = header ? parseChallenge(header) : undefined;

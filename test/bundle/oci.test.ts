@@ -269,6 +269,34 @@ describe("hostile registries", () => {
     await expect(client.pullBundle(parseOciReference(`oci://${host}/ai:v1`))).rejects.toThrow(/4096 bytes, over the limit of 1024/);
   });
 
+  it("never sends credentials to an upload Location on another origin", async () => {
+    const seen: (string | undefined)[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      req.on("end", () => res.writeHead(201).end());
+    });
+    await new Promise<void>((r) => elsewhere.listen(0, "127.0.0.1", r));
+    const other = `http://127.0.0.1:${(elsewhere.address() as { port: number }).port}`;
+    const auths: (string | undefined)[] = [];
+    handler = (req, res) => {
+      auths.push(req.headers.authorization);
+      if (req.method === "HEAD") return void res.writeHead(404).end();
+      if (req.method === "POST") return void res.writeHead(202, { location: `${other}/upload/1?state=x` }).end();
+      req.resume();
+      req.on("end", () => res.writeHead(201).end());
+    };
+    try {
+      const pushed = await new OciClient({ credentials: { token: "registry-token" } }).pushBundle(parseOciReference(`oci://${host}/ai:v1`), layer);
+      expect(pushed.digest).toMatch(/^sha256:/);
+      expect(seen).toEqual([undefined, undefined]); // config and layer uploads
+      expect(auths.every((a) => a === "Bearer registry-token")).toBe(true);
+    } finally {
+      elsewhere.closeAllConnections();
+      await new Promise((r) => elsewhere.close(r));
+    }
+  });
+
   it("reports an unusable challenge and a registry that is down as coded errors", async () => {
     serve({ "/manifests/v1": (res) => res.writeHead(401, { "www-authenticate": "Negotiate" }).end() });
     await expect(client.getManifest(parseOciReference(`oci://${host}/ai:v1`))).rejects.toMatchObject({ code: "bundle_auth_error" });
