@@ -1,6 +1,7 @@
 /**
- * Gets bundles to the sidecar: from a file or folder (watched, and polled as a fallback) or
- * from an HTTP bundle service (polled with If-None-Match/ETag, 304, jittered backoff). A bundle
+ * Gets bundles to the sidecar: from a file or folder (watched, and polled as a fallback), from
+ * an HTTP bundle service (If-None-Match/ETag, 304, long polling; schedule in poll-schedule.ts) or
+ * an OCI registry (oci-source.ts); a delta bundle patches the active one (bundle/delta.ts). A bundle
  * is verified (when keys are configured) and activated before it is persisted as last known
  * good; a bad one is rejected with a log line and a metric while the old one keeps serving.
  */
