@@ -219,8 +219,8 @@ export class BundleActivator {
 
   /** OCI: the manifest digest is the change check (kept where HTTP keeps its ETag). */
   private fetchOci(): Promise<{ bytes: Uint8Array; digest: string; etag: string } | "unchanged"> {
-    this.oci ??= new OciBundleSource(this.opts.source, { timeoutMs: this.opts.fetchTimeoutMs, ...this.opts.oci });
-    return this.oci.fetch(this.etag);
+    const oci = (this.oci ??= new OciBundleSource(this.opts.source, { timeoutMs: this.opts.fetchTimeoutMs, ...this.opts.oci }));
+    return oci.fetch(this.etag).finally(() => (this.hint = { retryAfterMs: parseRetryAfter(oci.retryAfter, Date.now()) }));
   }
 
   private async fetchLocal(): Promise<{ bytes?: Uint8Array; bundle?: Bundle; digest: string } | "unchanged"> {

@@ -4,7 +4,7 @@
  * fetched, by digest and verified against it, when that digest differs from the known one.
  */
 import { createHash } from "node:crypto";
-import { OciClient, type OciCredentials } from "../bundle/oci.js";
+import { OciClient, type OciCredentials, type OciError } from "../bundle/oci.js";
 import { formatReference, parseOciReference, type OciReference } from "../bundle/oci-format.js";
 import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE_FETCH } from "./errors.js";
@@ -25,6 +25,8 @@ export interface OciFetched {
 }
 
 export class OciBundleSource {
+  /** The registry's last `Retry-After` (429/503), for the schedule; cleared by every fetch. */
+  retryAfter: string | undefined;
   private readonly ref: OciReference;
   private readonly client: OciClient;
 
@@ -35,12 +37,14 @@ export class OciBundleSource {
 
   /** "unchanged" when the manifest digest is `known`; else the verified archive. Registry errors keep their bundle_* code in the message. */
   async fetch(known: string | undefined): Promise<OciFetched | "unchanged"> {
+    this.retryAfter = undefined;
     try {
       const digest = await this.client.resolveDigest(this.ref);
       if (digest === known) return "unchanged";
       const pulled = await this.client.pullBundle({ ...this.ref, digest });
       return { bytes: pulled.bytes, digest: createHash("sha256").update(pulled.bytes).digest("hex"), etag: pulled.digest };
     } catch (err) {
+      this.retryAfter = (err as OciError).retryAfter;
       const detail = err instanceof RegentError ? `${err.code}: ${err.message}` : (err as Error).message;
       throw new RegentError(AUTHZ_BUNDLE_FETCH, `${formatReference(this.ref)}: ${detail}`);
     }

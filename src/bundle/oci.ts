@@ -4,6 +4,7 @@
  * the digest of everything it pulls, and bounding every response it reads.
  */
 import { bundleError } from "./errors.js";
+import type { RegentError } from "../errors.js";
 import {
   buildBundleManifest, bundleConfig, formatReference, manifestReference, MAX_MANIFEST_BYTES, OCI_MANIFEST_TYPE,
   parseBundleManifest, parseChallenge, sha256Digest, type BundleManifest, type OciReference,
@@ -38,6 +39,9 @@ export interface PushResult {
 }
 
 const DEFAULT_MAX_BLOB = 512 * 1024 * 1024;
+
+/** A registry error that carried a `Retry-After` (429, 503): the poller honours it. */
+export type OciError = RegentError & { retryAfter?: string };
 const ACCEPT_MANIFEST = OCI_MANIFEST_TYPE;
 
 /** Reads a body up to `max` bytes; more is a `bundle_oci_error`, never an unbounded buffer. */
@@ -177,7 +181,10 @@ export class OciClient {
     } catch {
       // no structured error body
     }
-    throw bundleError("oci", `${what} answered ${res.status}${detail}`);
+    const err = bundleError("oci", `${what} answered ${res.status}${detail}`);
+    const retryAfter = res.headers.get("retry-after");
+    if (retryAfter !== null) (err as OciError).retryAfter = retryAfter;
+    throw err;
   }
 
   /** The manifest's digest without its body (HEAD); falls back to a GET when the registry sends no digest header. */

@@ -6,6 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import pino from "pino";
+import { createServer } from "node:http";
 import { isLongPollResponse, LONG_POLL_GAP_MS, nextPollDelayMs, parseRetryAfter } from "../../src/authz/poll-schedule.js";
 import { BundleActivator } from "../../src/authz/bundles.js";
 import { parseBundleFiles, writeBundle } from "../../src/bundle/index.js";
@@ -127,5 +128,26 @@ describe("the activator's polling against a bundle service", () => {
     expect(a.status.consecutive_failures).toBe(0);
     expect(a.nextDelayMs()).toBeLessThanOrEqual(2_000);
     expect(a.status.last_success).toBeDefined();
+  });
+
+  it("honours a registry's Retry-After on an oci:// source", async () => {
+    let retryAfter = "300";
+    const registry = createServer((_req, res) => void res.writeHead(429, { "retry-after": retryAfter, "content-type": "application/json" }).end('{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}'));
+    await new Promise<void>((r) => registry.listen(0, "127.0.0.1", r));
+    try {
+      const port = (registry.address() as { port: number }).port;
+      const a = new BundleActivator({ source: `oci://127.0.0.1:${port}/policies/ai:prod`, pollMinSeconds: 1, pollMaxSeconds: 2 }, async () => undefined, pino({ level: "silent" }), () => undefined);
+      activators.push(a);
+      await a.poll();
+      expect(a.status.consecutive_failures).toBe(1);
+      expect(a.status.last_error).toMatch(/bundle_oci_error: HEAD oci:\/\/.*:prod answered 429/);
+      expect(a.nextDelayMs()).toBeGreaterThanOrEqual(300_000);
+      retryAfter = new Date(Date.now() + 900_000).toUTCString();
+      await a.poll();
+      expect(a.nextDelayMs()).toBeGreaterThanOrEqual(890_000);
+    } finally {
+      registry.closeAllConnections();
+      await new Promise((r) => registry.close(r));
+    }
   });
 });
