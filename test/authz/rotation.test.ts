@@ -128,15 +128,12 @@ describe("bundle key rotation", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "regent.yaml"), ["bundle:", "  verification:", "    keys:", `      - {key_id: A, key_file: ${join(dir, "nope.pem")}}`, ""].join("\n"));
     writeFileSync(join(dir, "b.tar.gz"), await bundleBy("x", A.privateKey, "A"));
-    const regent = await startRegent(["--config", join(dir, "regent.yaml"), "--workers", "1", "--bundle", join(dir, "b.tar.gz")]).catch((e: Error) => e);
-    if (!(regent instanceof Error)) {
-      running.push(regent);
-      const code = await new Promise<number | null>((r) => regent.proc.on("exit", r));
-      expect(code).toBe(1);
-      expect(regent.stderr.join("")).toMatch(/cannot read .*nope\.pem \(key id A\): ENOENT/);
-    } else {
-      expect(regent.message).toMatch(/nope\.pem \(key id A\): ENOENT/);
-    }
+    // The ports open first (the "listening" line), then the bundle keys are read and the start fails.
+    const regent = await startRegent(["--config", join(dir, "regent.yaml"), "--workers", "1", "--bundle", join(dir, "b.tar.gz")]);
+    running.push(regent);
+    const code = regent.proc.exitCode ?? (await new Promise<number | null>((r) => regent.proc.on("exit", r)));
+    expect(code).toBe(1);
+    expect(regent.stderr.join("")).toMatch(/cannot read .*nope\.pem \(key id A\): ENOENT/);
     const bad = (verification: unknown) => () => validateConfig({ bundle: { verification } });
     expect(bad({ keys: [{ key_id: "A", key_file: "a.pem" }], key_file: "k.pem" })).toThrow(/rotating keys \(keys, jwks_url\) replace key_file/);
     expect(bad({ keys: [{ key_id: "A", key_file: "a.pem" }, { key_id: "A", key_file: "b.pem" }] })).toThrow(/key id "A" is listed twice/);
