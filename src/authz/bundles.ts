@@ -1,6 +1,7 @@
 /**
- * Gets bundles to the sidecar: from a file or folder (watched, and polled as a fallback) or
- * from an HTTP bundle service (polled with If-None-Match/ETag, 304, jittered backoff). A bundle
+ * Gets bundles to the sidecar: from a file or folder (watched, and polled as a fallback), from
+ * an HTTP bundle service (If-None-Match/ETag, 304, long polling; schedule in poll-schedule.ts) or
+ * an OCI registry (oci-source.ts); a delta bundle patches the active one (bundle/delta.ts). A bundle
  * is verified (when keys are configured) and activated before it is persisted as last known
  * good; a bad one is rejected with a log line and a metric while the old one keeps serving.
  */
@@ -12,6 +13,11 @@ import type { Logger } from "pino";
 import { readBundle, readBundleFiles, verifyBundle, type Bundle } from "../bundle/index.js";
 import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
+import { isOciSource } from "../bundle/oci-format.js";
+import { OciBundleSource, type OciSourceOptions } from "./oci-source.js";
+import type { BundleKeyring } from "./bundle-keys.js";
+import { applyDelta, isDeltaBundle } from "../bundle/delta.js";
+import { isLongPollResponse, nextPollDelayMs, parseRetryAfter, type PollHint } from "./poll-schedule.js";
 
 export interface BundleSourceOptions {
   source: string;
@@ -26,6 +32,16 @@ export interface BundleSourceOptions {
   keyId?: string;
   scope?: string;
   fetchTimeoutMs?: number;
+  /** Rotating keys by kid (files and/or a JWKS URL); when set, `key` and `secret` are not used. */
+  keyring?: BundleKeyring;
+  /** Cap of the backoff after failures (default pollMaxSeconds). */
+  backoffMaxSeconds?: number;
+  /** OPA's long polling: `Prefer: wait=N` on HTTP polls; used when the server answers in long-poll mode. */
+  longPollingTimeoutSeconds?: number;
+  /** Told after every round whether the source answered (for the last-success metric). */
+  onPoll?: (ok: boolean) => void;
+  /** Registry credentials and transport for an `oci://` source. */
+  oci?: OciSourceOptions;
 }
 
 /** Makes a bundle live (instantiate + swap); throws to refuse it. `bytes` is the .tar.gz when there is one. */
@@ -38,6 +54,8 @@ export interface BundleStatus {
   origin?: "source" | "persisted";
   etag?: string;
   last_attempt?: string;
+  last_success?: string;
+  long_polling?: boolean;
   last_error?: string;
   consecutive_failures: number;
   activations: number;
@@ -51,6 +69,8 @@ interface PersistMeta {
 }
 
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
+/** A remote source is polled; a local one is also watched. */
+const isRemote = (s: string): boolean => isUrl(s) || isOciSource(s);
 
 export class BundleActivator {
   readonly status: BundleStatus;
@@ -61,6 +81,11 @@ export class BundleActivator {
   private running = false;
   private busy: Promise<void> | undefined;
   private again = false;
+  private oci: OciBundleSource | undefined;
+  /** The bundle now live (a delta's result included): what the next delta applies to. */
+  private active: Bundle | undefined;
+  /** What the last HTTP answer said about the next poll (Retry-After, long polling). */
+  private hint: PollHint = {};
 
   constructor(
     private readonly opts: BundleSourceOptions,
@@ -74,14 +99,16 @@ export class BundleActivator {
   /** First load: the source, else the persisted bundle; then keeps polling or watching. */
   async start(): Promise<void> {
     this.running = true;
+    await this.opts.keyring?.check();
     await this.poll();
     if (!this.status.active_revision && this.status.activations === 0) await this.loadPersisted();
-    if (!isUrl(this.opts.source)) await this.watchLocal();
+    if (!isRemote(this.opts.source)) await this.watchLocal();
     this.schedule();
   }
 
   stop(): void {
     this.running = false;
+    this.opts.keyring?.stop();
     if (this.timer) clearTimeout(this.timer);
     this.watcher?.close();
   }
@@ -106,13 +133,16 @@ export class BundleActivator {
     this.status.last_attempt = new Date().toISOString();
     let fetched: { bytes?: Uint8Array; bundle?: Bundle; digest: string; etag?: string } | "unchanged";
     try {
-      fetched = isUrl(this.opts.source) ? await this.fetchHttp() : await this.fetchLocal();
+      fetched = isOciSource(this.opts.source) ? await this.fetchOci() : isUrl(this.opts.source) ? await this.fetchHttp() : await this.fetchLocal();
     } catch (err) {
       this.status.consecutive_failures++;
       this.status.last_error = messageOf(err);
       this.log.warn({ msg: "bundle source unavailable", source: this.opts.source, error: this.status.last_error });
+      this.opts.onPoll?.(false);
       return;
     }
+    this.status.last_success = new Date().toISOString();
+    this.opts.onPoll?.(true);
     if (fetched === "unchanged") {
       this.status.consecutive_failures = 0;
       return;
@@ -125,7 +155,8 @@ export class BundleActivator {
       this.status.etag = fetched.etag;
       this.status.consecutive_failures = 0;
       this.status.last_error = undefined;
-      if (fetched.bytes) await this.persist(fetched.bytes, bundle);
+      // Only snapshots are persisted (as OPA does): a delta means nothing without the bundle it patched.
+      if (fetched.bytes && !isDeltaBundle(bundle)) await this.persist(fetched.bytes, bundle);
     } catch (err) {
       // Remember the digest so the same bad bundle is not re-read and re-rejected every round.
       this.digest = fetched.digest;
@@ -143,11 +174,18 @@ export class BundleActivator {
   }
 
   private async verifyAndActivate(bundle: Bundle, bytes: Uint8Array | undefined, origin: "source" | "persisted"): Promise<void> {
-    if (this.opts.key !== undefined || this.opts.secret !== undefined) {
-      const report = await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
+    if (this.opts.keyring || this.opts.key !== undefined || this.opts.secret !== undefined) {
+      const report = this.opts.keyring
+        ? await verifyBundle(bundle, { keys: await this.opts.keyring.keysFor(bundle), scope: this.opts.scope })
+        : await verifyBundle(bundle, { key: this.opts.key, secret: this.opts.secret, keyId: this.opts.keyId, scope: this.opts.scope });
       if (!report.ok) throw new RegentError(AUTHZ_BUNDLE, `bundle verification failed: ${report.problems.join("; ")}`);
     }
-    await this.activate(bundle, bytes);
+    // A delta patches a copy of the active snapshot's data; the patched whole is swapped in like any bundle.
+    const delta = isDeltaBundle(bundle);
+    if (delta && !this.active) throw new RegentError(AUTHZ_BUNDLE, "a delta bundle arrived but no snapshot bundle is active to apply it to");
+    const live = delta ? applyDelta(this.active!, bundle) : bundle;
+    await this.activate(live, delta ? undefined : bytes);
+    this.active = live;
     const revision = typeof bundle.manifest.revision === "string" ? bundle.manifest.revision : "";
     this.status.active_revision = revision;
     this.status.activated_at = new Date().toISOString();
@@ -159,19 +197,30 @@ export class BundleActivator {
   private async fetchHttp(): Promise<{ bytes: Uint8Array; digest: string; etag?: string } | "unchanged"> {
     const headers: Record<string, string> = { accept: "application/gzip, application/vnd.openpolicyagent.bundles" };
     if (this.etag) headers["if-none-match"] = this.etag;
+    const wait = this.opts.longPollingTimeoutSeconds;
+    if (wait) headers.prefer = `wait=${wait}`;
+    this.hint = {};
     if (this.opts.bearerToken) headers.authorization = `Bearer ${this.opts.bearerToken}`;
     let res: Response;
     try {
-      res = await fetch(this.opts.source, { headers, signal: AbortSignal.timeout(this.opts.fetchTimeoutMs ?? 10_000) });
+      res = await fetch(this.opts.source, { headers, signal: AbortSignal.timeout((this.opts.fetchTimeoutMs ?? 10_000) + (wait ?? 0) * 1000) });
     } catch (err) {
       throw new RegentError(AUTHZ_BUNDLE_FETCH, `GET ${this.opts.source}: ${messageOf((err as Error).cause ?? err)}`);
     }
+    this.hint = { longPoll: isLongPollResponse(res.headers.get("content-type")), retryAfterMs: parseRetryAfter(res.headers.get("retry-after"), Date.now()) };
+    this.status.long_polling = this.hint.longPoll;
     if (res.status === 304) return "unchanged";
     if (res.status !== 200) throw new RegentError(AUTHZ_BUNDLE_FETCH, `GET ${this.opts.source} answered ${res.status}`);
     const bytes = new Uint8Array(await res.arrayBuffer());
     const digest = sha256(bytes);
     if (digest === this.digest) return "unchanged";
     return { bytes, digest, etag: res.headers.get("etag") ?? undefined };
+  }
+
+  /** OCI: the manifest digest is the change check (kept where HTTP keeps its ETag). */
+  private fetchOci(): Promise<{ bytes: Uint8Array; digest: string; etag: string } | "unchanged"> {
+    const oci = (this.oci ??= new OciBundleSource(this.opts.source, { timeoutMs: this.opts.fetchTimeoutMs, ...this.opts.oci }));
+    return oci.fetch(this.etag).finally(() => (this.hint = { retryAfterMs: parseRetryAfter(oci.retryAfter, Date.now()) }));
   }
 
   private async fetchLocal(): Promise<{ bytes?: Uint8Array; bundle?: Bundle; digest: string } | "unchanged"> {
@@ -236,14 +285,10 @@ export class BundleActivator {
     }
   }
 
-  /** Interval: uniform in [min, max]; after failures, doubling from min up to max, jittered. */
+  /** See poll-schedule.ts: jittered interval, capped jittered backoff, Retry-After as a floor, long polling. */
   nextDelayMs(): number {
-    const min = this.opts.pollMinSeconds * 1000;
-    const max = this.opts.pollMaxSeconds * 1000;
-    const f = this.status.consecutive_failures;
-    if (f === 0) return min + Math.random() * (max - min);
-    const base = Math.min(max, min * 2 ** Math.min(f - 1, 20));
-    return base / 2 + Math.random() * (base / 2);
+    const opts = { minSeconds: this.opts.pollMinSeconds, maxSeconds: this.opts.pollMaxSeconds, backoffMaxSeconds: this.opts.backoffMaxSeconds };
+    return nextPollDelayMs(opts, this.status.consecutive_failures, this.hint);
   }
 
   private schedule(): void {

@@ -222,6 +222,7 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
       metrics.bundleActivated(probe.revision, probe.activatedAt);
     },
     () => metrics.bundleActivations.inc({ result: "rejected" }),
+    (ok) => metrics.bundlePolled(ok),
   );
 
   const admin = new AdminServer({

@@ -15,6 +15,8 @@ export class Metrics {
   readonly bundleInfo: Gauge<"revision">;
   readonly bundleActivatedAt: Gauge;
   readonly evalErrors: Counter;
+  readonly bundlePolls: Counter<"result">;
+  readonly bundleLastSuccess: Gauge;
   private activatedAt = 0;
 
   constructor() {
@@ -31,6 +33,8 @@ export class Metrics {
     this.budgetRejections = new Counter({ name: "regent_budget_rejections_total", help: "Allowed requests denied because the token budget was spent.", labelNames: ["scope"], registers });
     this.bundleActivations = new Counter({ name: "regent_bundle_activations_total", help: "Bundle activations by result (activated, rejected).", labelNames: ["result"], registers });
     this.evalErrors = new Counter({ name: "regent_eval_errors_total", help: "Policy evaluation errors (each answered per fail mode).", registers });
+    this.bundlePolls = new Counter({ name: "regent_bundle_polls_total", help: "Bundle source checks by result (ok: answered, changed or not; failed).", labelNames: ["result"], registers });
+    this.bundleLastSuccess = new Gauge({ name: "regent_bundle_last_success_timestamp_seconds", help: "When the bundle source last answered a check (unix seconds).", registers, aggregator: "max" });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
@@ -43,6 +47,11 @@ export class Metrics {
         if (self.activatedAt) this.set((Date.now() - self.activatedAt) / 1000);
       },
     });
+  }
+
+  bundlePolled(ok: boolean, at = Date.now()): void {
+    this.bundlePolls.inc({ result: ok ? "ok" : "failed" });
+    if (ok) this.bundleLastSuccess.set(at / 1000);
   }
 
   bundleActivated(revision: string, at: number): void {

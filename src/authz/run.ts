@@ -8,7 +8,10 @@ import type { ServeConfig } from "../config/schema.js";
 import { MemoryBudgetStore } from "../budget/index.js";
 import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
-import { BundleActivator } from "./bundles.js";
+import { readFileSync } from "node:fs";
+import { BundleActivator, type BundleSourceOptions } from "./bundles.js";
+import { BundleKeyring } from "./bundle-keys.js";
+import { isOciSource, parseOciReference } from "../bundle/oci-format.js";
 import { hmacSecret, loadVerificationKeys } from "../bundle/keys.js";
 import { createDataPlane, verificationMaterial } from "./dataplane.js";
 import { AUTHZ_BUNDLE } from "./errors.js";
@@ -24,7 +27,7 @@ export async function serveSingle(config: ServeConfig, logger: Logger): Promise<
   const plane = await createDataPlane(config, budget, logger);
   const activator = createActivator(config, logger, async (bundle) => {
     await plane.activate(bundle);
-  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }));
+  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }), (ok) => plane.metrics.bundlePolled(ok));
   const grpcAddr = await plane.start();
   const admin = new AdminServer({
     ready: () => plane.slot.current !== undefined,
@@ -52,6 +55,7 @@ export function createActivator(
   logger: Logger,
   activate: ConstructorParameters<typeof BundleActivator>[1],
   onReject: (reason: string) => void,
+  onPoll?: (ok: boolean) => void,
 ): BundleActivator | undefined {
   const b = config.bundle;
   if (!b.source) return undefined;
@@ -66,8 +70,31 @@ export function createActivator(
     const file = b.verification.key_file ?? b.verification.secret_file;
     throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.verification file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  let oci: BundleSourceOptions["oci"];
+  if (isOciSource(b.source)) {
+    try {
+      parseOciReference(b.source, { plainHttp: b.registry.plain_http });
+      const password = b.registry.password_file !== undefined ? readFileSync(b.registry.password_file, "utf8").replace(/\r?\n$/, "") : undefined;
+      if (password !== undefined && b.registry.username === undefined) throw new RegentError(AUTHZ_BUNDLE, "bundle.registry.password_file needs bundle.registry.username");
+      const credentials = b.registry.username !== undefined || b.bearer_token !== undefined ? { username: b.registry.username, password, token: b.bearer_token } : undefined;
+      oci = { credentials, plainHttp: b.registry.plain_http };
+    } catch (err) {
+      if (err instanceof RegentError) throw new RegentError(AUTHZ_BUNDLE, `bundle.source: ${err.message}`);
+      throw new RegentError(AUTHZ_BUNDLE, `cannot read bundle.registry.password_file ${b.registry.password_file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const v = b.verification;
+  const keyring =
+    v.keys || v.jwks_url
+      ? new BundleKeyring({ files: (v.keys ?? []).map((k) => ({ keyId: k.key_id, file: k.key_file })), jwksUrl: v.jwks_url, refreshSeconds: v.jwks_refresh_seconds }, logger)
+      : undefined;
   return new BundleActivator(
     {
+      oci,
+      keyring,
+      onPoll,
+      backoffMaxSeconds: b.backoff_max_seconds,
+      longPollingTimeoutSeconds: b.long_polling_timeout_seconds,
       source: b.source,
       pollMinSeconds: b.poll_min_seconds,
       pollMaxSeconds: b.poll_max_seconds,

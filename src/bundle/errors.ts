@@ -23,6 +23,14 @@ export const BUNDLE_ERROR_CODES = {
   io: "bundle_io_error",
   /** A bundle CLI verb was called with bad options. */
   usage: "bundle_usage_error",
+  /** An OCI registry answered badly: an error status, a malformed manifest, a wrong media type, an oversized response. */
+  oci: "bundle_oci_error",
+  /** Content from a registry does not match its digest (manifest or blob). */
+  digest: "bundle_digest_error",
+  /** A registry refused the credentials, or its token service could not be used. */
+  auth: "bundle_auth_error",
+  /** A delta bundle (OPA's patch.json) is malformed or cannot be applied to the active bundle. */
+  delta: "bundle_delta_error",
 } as const;
 
 export type BundleErrorKind = keyof typeof BUNDLE_ERROR_CODES;

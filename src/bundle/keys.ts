@@ -197,3 +197,40 @@ export function loadVerificationKeys(input: string | Uint8Array, kid?: string): 
       "(--verification-secret-file, bundle.verification.secret_file), never as a key",
   );
 }
+
+/**
+ * A private signing key from a JWK or JWKS, chosen by key id: how CI holds several signing keys
+ * during a rotation and `regent sign --key-id` picks one. Returns the key and its kid. An `oct`
+ * JWK is refused here: HMAC secrets sign only when given as secrets.
+ */
+export function selectSigningJwk(text: string, kid: string | undefined): { key: KeyObject; kid?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw bundleError("key", `the signing key looks like JSON but does not parse: ${(err as Error).message}`);
+  }
+  const obj = json as Record<string, unknown>;
+  const list = Array.isArray(obj?.keys) ? (obj.keys as Record<string, unknown>[]) : typeof obj?.kty === "string" ? [obj] : undefined;
+  if (!list) throw bundleError("key", 'the signing key is JSON but neither a JWK nor a JWKS ({"keys": [...]})');
+  const kids = list.map((k) => (typeof k?.kid === "string" ? k.kid : undefined));
+  let jwk: Record<string, unknown> | undefined;
+  if (kid !== undefined) {
+    jwk = list.find((_, i) => kids[i] === kid);
+    if (!jwk) throw bundleError("key", `the signing JWKS has no key with key id "${kid}" (it has: ${kids.map((k) => k ?? "(no id)").join(", ")})`);
+  } else if (list.length === 1) {
+    jwk = list[0];
+  } else {
+    throw bundleError("key", `the signing JWKS holds ${list.length} keys; choose one with --key-id (${kids.map((k) => k ?? "(no id)").join(", ")})`);
+  }
+  if (jwk.kty === "oct") throw bundleError("key", "an oct JWK is a shared secret; sign with HMAC through --signing-secret-file");
+  if (typeof jwk.d !== "string") throw bundleError("key", `JWK ${JSON.stringify(jwk.kid ?? "")} is a public key; signing needs the private key`);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: jwk as never, format: "jwk" });
+  } catch (err) {
+    throw bundleError("key", `cannot read the private JWK: ${(err as Error).message}`);
+  }
+  describeAsymmetric(key);
+  return { key, kid: typeof jwk.kid === "string" ? jwk.kid : undefined };
+}

@@ -96,7 +96,7 @@ function pickKey(keys: VerificationKey[], kid: string | undefined): Verification
     if (match) return match;
     const anonymous = keys.filter((k) => k.kid === undefined);
     if (anonymous.length === 1 && keys.length === 1) return anonymous[0];
-    return `no verification key has key id "${kid}" (known: ${keys.map((k) => k.kid ?? "(no id)").join(", ")})`;
+    return `no verification key has key id "${kid}": the key is retired or unknown (trusted: ${keys.map((k) => k.kid ?? "(no id)").join(", ")})`;
   }
   if (keys.length === 1) return keys[0];
   return "the signature names no key id and several keys were given; pass a key id";

@@ -12,8 +12,10 @@ import { register as registerInspect } from "./inspect.js";
 import { register as registerBuild } from "./build.js";
 import { register as registerTest } from "./test.js";
 import { register as registerEval } from "./eval.js";
+import { register as registerPush } from "./push.js";
+import { register as registerPull } from "./pull.js";
 
-const VERBS = [registerCheck, registerParse, registerServe, registerSign, registerVerify, registerInspect, registerBuild, registerTest, registerEval];
+const VERBS = [registerCheck, registerParse, registerServe, registerSign, registerVerify, registerInspect, registerBuild, registerTest, registerEval, registerPush, registerPull];
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();

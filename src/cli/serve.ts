@@ -39,7 +39,7 @@ export function register(program: Command): void {
     .command("serve")
     .description("run the Envoy/Istio ext_authz gRPC sidecar (Check + health on --addr, /health and /metrics on --admin-addr)")
     .option("-c, --config <file>", "YAML configuration file")
-    .option("-b, --bundle <path|url>", "bundle source: a .tar.gz, a bundle folder or an http(s) URL (bundle.source)")
+    .option("-b, --bundle <path|url|oci-ref>", "bundle source: a .tar.gz, a bundle folder, an http(s) URL or oci://host/repo:tag|@sha256:… (bundle.source)")
     .option("--addr <host:port|unix:path>", "gRPC listen address (server.addr, default 127.0.0.1:9191)")
     .option("--admin-addr <host:port>", "admin HTTP address (server.admin_addr, default 127.0.0.1:8181)")
     .option("-w, --workers <n>", "worker processes; 0 = one per CPU (server.workers)")

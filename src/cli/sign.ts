@@ -8,7 +8,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { readBundle } from "../bundle/fs.js";
 import { signBundle } from "../bundle/sign.js";
-import { defaultSigningAlgorithm } from "../bundle/keys.js";
+import type { KeyObject } from "node:crypto";
+import { defaultSigningAlgorithm, selectSigningJwk } from "../bundle/keys.js";
 import { serializeSignatures, writeBundle } from "../bundle/write.js";
 import { bundleError } from "../bundle/errors.js";
 import { SIGNATURES_FILE } from "../bundle/bundle.js";
@@ -48,13 +49,21 @@ export async function runSign(bundlePath: string, options: SignCliOptions): Prom
     if ((options.signingKey === undefined) === (options.signingSecretFile === undefined)) {
       throw bundleError("key", "give one of --signing-key (a PEM private key file) or --signing-secret-file (an HMAC secret)");
     }
-    const key = options.signingKey !== undefined ? readKeyArgument(options.signingKey, "--signing-key") : undefined;
+    let key: string | Uint8Array | KeyObject | undefined = options.signingKey !== undefined ? readKeyArgument(options.signingKey, "--signing-key") : undefined;
+    let keyId = options.keyId;
+    const keyText = key === undefined ? "" : (typeof key === "string" ? key : Buffer.from(key).toString("utf8")).trim();
+    if (keyText.startsWith("{")) {
+      // A JWK or JWKS of private keys: --key-id picks the key (and is the signature's kid).
+      const picked = selectSigningJwk(keyText, options.keyId);
+      key = picked.key;
+      keyId = options.keyId ?? picked.kid;
+    }
     const secret = options.signingSecretFile !== undefined ? readKeyFile(options.signingSecretFile, "--signing-secret-file") : undefined;
     const alg = options.signingAlg ?? defaultSigningAlgorithm({ key, secret });
     const claims = options.claimsFile ? await readClaims(options.claimsFile) : undefined;
     const isDir = (await stat(bundlePath).catch(() => null))?.isDirectory() ?? false;
     const bundle = await readBundle(bundlePath);
-    const signed = await signBundle(bundle, { key, secret, alg, keyId: options.keyId, scope: options.scope, claims });
+    const signed = await signBundle(bundle, { key, secret, alg, keyId, scope: options.scope, claims });
     let target: string;
     if (isDir) {
       target = options.output ?? join(bundlePath, SIGNATURES_FILE);
@@ -63,7 +72,7 @@ export async function runSign(bundlePath: string, options: SignCliOptions): Prom
       target = options.output ?? bundlePath;
       await writeFile(target, await writeBundle(signed));
     }
-    return { code: 0, stdout: `signed ${bundle.files.size} files with ${alg}${options.keyId ? ` (key id ${options.keyId})` : ""}: wrote ${target}\n`, stderr: "" };
+    return { code: 0, stdout: `signed ${bundle.files.size} files with ${alg}${keyId ? ` (key id ${keyId})` : ""}: wrote ${target}\n`, stderr: "" };
   } catch (err) {
     return errorResult(err);
   }
@@ -74,10 +83,10 @@ export function register(program: Command): void {
     .command("sign")
     .description("sign a bundle (writes .signatures.json in OPA's format)")
     .argument("<bundle>", "bundle .tar.gz or folder")
-    .option("--signing-key <file>", "PEM private key file (RS/PS/ES)")
+    .option("--signing-key <file>", "PEM private key file (RS/PS/ES), or a JWK/JWKS of private keys (--key-id picks one)")
     .option("--signing-secret-file <file>", "file holding the HMAC secret (HS256/384/512), used byte for byte")
     .option("--signing-alg <alg>", "RS256/384/512, PS256/384/512, ES256/384/512, HS256/384/512 (default: from the key: RS256 for RSA, ES256/384/512 for EC, HS256 for a secret)")
-    .option("--key-id <id>", "key id to put in the signature (kid and keyid)")
+    .option("--key-id <id>", "key id to put in the signature (kid and keyid); with a JWKS signing key, the key to sign with")
     .option("--scope <scope>", "scope claim to put in the signature")
     .option("--claims-file <file>", "JSON file of extra claims for the signature payload")
     .option("-o, --output <path>", "where to write: the signed archive, or .signatures.json for a folder")

@@ -37,7 +37,24 @@ export interface ServeConfig {
     poll_max_seconds: number;
     persist_dir?: string;
     bearer_token?: string;
-    verification: { key_file?: string; key?: string; secret_file?: string; key_id?: string; scope?: string };
+    /** Credentials and transport for an oci:// source. */
+    registry: { username?: string; password_file?: string; plain_http: boolean };
+    /** Cap of the exponential backoff after failures (default: poll_max_seconds). */
+    backoff_max_seconds?: number;
+    /** OPA's long polling: ask the server to hold the request up to this long (Prefer: wait=N). */
+    long_polling_timeout_seconds?: number;
+    verification: {
+      key_file?: string;
+      key?: string;
+      secret_file?: string;
+      key_id?: string;
+      scope?: string;
+      /** Rotation: public keys by key id, re-read on every verification. */
+      keys?: { key_id: string; key_file: string }[];
+      /** Rotation: a JWKS of public keys, refreshed every jwks_refresh_seconds and early for an unknown kid. */
+      jwks_url?: string;
+      jwks_refresh_seconds: number;
+    };
   };
   identity: {
     header: string;
@@ -91,7 +108,7 @@ export function defaultConfig(): ServeConfig {
       tls: { require_client_cert: false },
     },
     policy: { decision_path: "envoy/authz/allow", fail_mode: "deny", error_status: 403, max_body_bytes: 65_536 },
-    bundle: { poll_min_seconds: 10, poll_max_seconds: 20, verification: {} },
+    bundle: { poll_min_seconds: 10, poll_max_seconds: 20, registry: { plain_http: false }, verification: { jwks_refresh_seconds: 300 } },
     identity: {
       header: "authorization",
       scheme: "Bearer",
@@ -208,7 +225,35 @@ const SPEC: Spec = {
     poll_max_seconds: int(1, 86_400),
     persist_dir: str,
     bearer_token: str,
-    verification: { key_file: str, key: str, secret_file: str, key_id: str, scope: str },
+    registry: { username: str, password_file: str, plain_http: bool },
+    backoff_max_seconds: int(1, 86_400),
+    long_polling_timeout_seconds: int(1, 3600),
+    verification: {
+      key_file: str,
+      key: str,
+      secret_file: str,
+      key_id: str,
+      scope: str,
+      keys: (v, k) => {
+        if (!Array.isArray(v) || v.length === 0) return fail(k, "must be a list of {key_id, key_file}");
+        const out = v.map((e, i) => {
+          if (!isPlainObject(e)) return fail(`${k}[${i}]`, "must be an object with key_id and key_file");
+          const entry = walk({ key_id: str, key_file: str }, e, `${k}[${i}]`) as { key_id?: string; key_file?: string };
+          if (entry.key_id === undefined) fail(`${k}[${i}].key_id`, "is required");
+          if (entry.key_file === undefined) fail(`${k}[${i}].key_file`, "is required");
+          return entry;
+        });
+        const ids = out.map((e) => e.key_id);
+        const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+        if (dup !== undefined) fail(k, `key id "${dup}" is listed twice`);
+        return out;
+      },
+      jwks_url: (v, k) => {
+        const s = str(v, k) as string;
+        return /^https?:\/\//.test(s) ? s : fail(k, `must be an http(s) URL, got ${show(v)}`);
+      },
+      jwks_refresh_seconds: int(1, 86_400),
+    },
   },
   identity: {
     header: (v, k) => (str(v, k) as string).toLowerCase(),
@@ -282,6 +327,9 @@ function crossCheck(c: ServeConfig): void {
   const v = c.bundle.verification;
   const given = (["key", "key_file", "secret_file"] as const).filter((k) => v[k] !== undefined);
   if (given.length > 1) fail(`bundle.verification.${given[1]}`, `set one of key, key_file (a public key) or secret_file (an HMAC secret), not ${given.join(" and ")}`);
+  const rotating = (["keys", "jwks_url"] as const).filter((k) => v[k] !== undefined);
+  if (rotating.length && given.length) fail(`bundle.verification.${rotating[0]}`, `rotating keys (keys, jwks_url) replace ${given[0]}; set one or the other`);
+  if (rotating.length && v.key_id !== undefined) fail("bundle.verification.key_id", "with rotating keys the key id comes from each signature; remove key_id");
 }
 
 function walk(spec: Spec, value: unknown, prefix: string): unknown {

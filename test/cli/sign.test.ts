@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
+import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readBundle, writeFilesToDir } from "../../src/bundle/fs.js";
 import { verifyBundle } from "../../src/bundle/verify.js";
@@ -49,6 +49,25 @@ describe("regent sign", () => {
     expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/with HS256/) });
     expect((await readdir(folder)).sort()).toContain(".signatures.json");
     expect((await verifyBundle(await readBundle(folder), { secret: "a-shared-secret-of-reasonable-length" })).ok).toBe(true);
+  });
+
+  it("signs with the key of a private JWKS that --key-id selects (rotation in CI)", async () => {
+    const a = await generateKeyPair("ES256", { extractable: true });
+    const b = await generateKeyPair("ES384", { extractable: true });
+    const jwks = { keys: [{ ...(await exportJWK(a.privateKey)), kid: "ci-a" }, { ...(await exportJWK(b.privateKey)), kid: "ci-b" }] };
+    await writeFile(join(dir, "signing.jwks"), JSON.stringify(jwks));
+    const r = await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "signing.jwks"), keyId: "ci-b", output: join(dir, "by-b.tar.gz") });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/with ES384 \(key id ci-b\)/);
+    const signed = await readBundle(join(dir, "by-b.tar.gz"));
+    const publicJwks = JSON.stringify({ keys: [{ ...(await exportJWK(a.publicKey)), kid: "ci-a" }, { ...(await exportJWK(b.publicKey)), kid: "ci-b" }] });
+    expect(await verifyBundle(signed, { keys: publicJwks })).toMatchObject({ ok: true, keyId: "ci-b", alg: "ES384" });
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "signing.jwks") })).stderr).toMatch(/holds 2 keys; choose one with --key-id \(ci-a, ci-b\)/);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "signing.jwks"), keyId: "ci-c" })).stderr).toMatch(/no key with key id "ci-c"/);
+    await writeFile(join(dir, "public.jwks"), publicJwks);
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "public.jwks"), keyId: "ci-a" })).stderr).toMatch(/is a public key; signing needs the private key/);
+    await writeFile(join(dir, "oct.jwk"), JSON.stringify({ kty: "oct", k: "c2VjcmV0", kid: "s" }));
+    expect((await runSign(join(dir, "bundle.tar.gz"), { signingKey: join(dir, "oct.jwk") })).stderr).toMatch(/bundle_key_error: an oct JWK is a shared secret/);
   });
 
   it("reports bad inputs clearly", async () => {
