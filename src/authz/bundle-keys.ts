@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { decodeProtectedHeader } from "jose";
 import type { Logger } from "pino";
-import type { Bundle } from "../bundle/index.js";
+import type { Bundle } from "../bundle/bundle.js";
 import { loadVerificationKeys } from "../bundle/keys.js";
 import { readBounded } from "../bundle/oci.js";
 import { RegentError } from "../errors.js";

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import type { ServeConfig } from "../config/schema.js";
 import { JwksKeySource, TokenVerifier } from "../identity/index.js";
 import type { BudgetStore } from "../budget/index.js";
-import type { Bundle } from "../bundle/index.js";
+import type { Bundle } from "../bundle/bundle.js";
 import { compileAiExtractor } from "./ai.js";
 import { createCheckHandler } from "./check.js";
 import { DecisionLog } from "./log.js";

@@ -3,7 +3,7 @@
  * and revision. Activation builds a new instance off to the side and swaps one reference, so
  * a Check sees either the old bundle or the new one, never a mix.
  */
-import type { Bundle } from "../bundle/index.js";
+import type { Bundle } from "../bundle/bundle.js";
 import { loadPolicy } from "../evaluator/index.js";
 import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE, AUTHZ_EVAL } from "./errors.js";

@@ -1,21 +1,33 @@
 /**
  * The `regent` command line: wires one module per verb into commander. Each verb lives in
- * its own file under src/cli/ and exports `register(program)`.
+ * its own file under src/cli/ and exports `register(program)`; only the verb that runs is loaded.
  */
 import { Command } from "commander";
-import { register as registerCheck } from "./check.js";
-import { register as registerParse } from "./parse.js";
-import { register as registerServe } from "./serve.js";
-import { register as registerSign } from "./sign.js";
-import { register as registerVerify } from "./verify.js";
-import { register as registerInspect } from "./inspect.js";
-import { register as registerBuild } from "./build.js";
-import { register as registerTest } from "./test.js";
-import { register as registerEval } from "./eval.js";
-import { register as registerPush } from "./push.js";
-import { register as registerPull } from "./pull.js";
+/**
+ * Each verb's module, loaded only when that verb runs: `regent serve` (and every cluster worker)
+ * must not load the compiler, binaryen or the tester, and `regent --version` loads nothing.
+ */
+const VERBS: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  check: () => import("./check.js"),
+  parse: () => import("./parse.js"),
+  serve: () => import("./serve.js"),
+  sign: () => import("./sign.js"),
+  verify: () => import("./verify.js"),
+  inspect: () => import("./inspect.js"),
+  build: () => import("./build.js"),
+  test: () => import("./test.js"),
+  eval: () => import("./eval.js"),
+  push: () => import("./push.js"),
+  pull: () => import("./pull.js"),
+};
 
-const VERBS = [registerCheck, registerParse, registerServe, registerSign, registerVerify, registerInspect, registerBuild, registerTest, registerEval, registerPush, registerPull];
+/** The verbs to register: the one named on the command line, none for --version, else all (help, typos). */
+function verbsFor(argv: string[]): string[] {
+  const first = argv[2];
+  if (first === "--version" || first === "-V") return [];
+  if (first !== undefined && Object.hasOwn(VERBS, first)) return [first];
+  return Object.keys(VERBS);
+}
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -25,7 +37,7 @@ export async function main(argv: string[]): Promise<void> {
     .version(VERSION, "--version")
     .showHelpAfterError()
     .enablePositionalOptions();
-  for (const register of VERBS) register(program);
+  for (const verb of verbsFor(argv)) (await VERBS[verb]!()).register(program);
   await program.parseAsync(argv);
 }
 
