@@ -15,6 +15,8 @@ export class Metrics {
   readonly bundleInfo: Gauge<"revision">;
   readonly bundleActivatedAt: Gauge;
   readonly evalErrors: Counter;
+  readonly budgetStoreMode: Gauge<"mode">;
+  readonly budgetSettlements: Counter<"result">;
   private activatedAt = 0;
 
   constructor() {
@@ -31,6 +33,8 @@ export class Metrics {
     this.budgetRejections = new Counter({ name: "regent_budget_rejections_total", help: "Allowed requests denied because the token budget was spent.", labelNames: ["scope"], registers });
     this.bundleActivations = new Counter({ name: "regent_bundle_activations_total", help: "Bundle activations by result (activated, rejected).", labelNames: ["result"], registers });
     this.evalErrors = new Counter({ name: "regent_eval_errors_total", help: "Policy evaluation errors (each answered per fail mode).", registers });
+    this.budgetStoreMode = new Gauge({ name: "regent_budget_store_mode", help: "1 for the budget store's current mode (redis, fail_closed, local, memory).", labelNames: ["mode"], registers, aggregator: "max" });
+    this.budgetSettlements = new Counter({ name: "regent_budget_settlements_total", help: "Reservations settled from responses (settled, refunded, unknown, error).", labelNames: ["result"], registers });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
@@ -43,6 +47,11 @@ export class Metrics {
         if (self.activatedAt) this.set((Date.now() - self.activatedAt) / 1000);
       },
     });
+  }
+
+  budgetMode(mode: string): void {
+    this.budgetStoreMode.reset();
+    this.budgetStoreMode.set({ mode }, 1);
   }
 
   bundleActivated(revision: string, at: number): void {
