@@ -33,8 +33,8 @@ interface Reservation {
 
 export class MemoryBudgetStore implements BudgetStore {
   private readonly slots = new Map<string, Slot>();
-  /** In insertion order; with one TTL per config that is also expiry order (see sweepExpired). */
   private readonly reservations = new Map<string, Reservation>();
+  private nextSweep = 0;
   private ops = 0;
 
   constructor(private readonly now: () => number = Date.now, private readonly maxKeys = 1_000_000) {}
@@ -104,9 +104,12 @@ export class MemoryBudgetStore implements BudgetStore {
     }
   }
 
+  /** A full scan at most once a second: expiry may lag by up to a second, and the hot path stays O(1). */
   private sweepExpired(now: number): void {
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + 1000;
     for (const [rid, r] of this.reservations) {
-      if (r.expiresAt > now) break;
+      if (r.expiresAt > now) continue;
       this.reservations.delete(rid);
       this.apply(r, r.onExpiry === "charge" ? r.tokens : 0);
     }
