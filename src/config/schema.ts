@@ -151,7 +151,7 @@ export function defaultConfig(): ServeConfig {
       reservation_ttl_seconds: 300,
       on_expiry: "charge",
       reservation_header: "x-regent-reservation",
-      http_settle: true,
+      http_settle: false,
       store: "memory",
       redis: { key_prefix: "regent", timeout_ms: 250, unavailable: "fail_closed", local_share: 0.1 },
     },

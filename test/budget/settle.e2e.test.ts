@@ -22,7 +22,7 @@ beforeAll(async () => {
   s = await setup();
   redis = await startRedis();
   extProcAddr = `127.0.0.1:${await freePort()}`;
-  const store = ["store: redis", `redis: {url: "${redis.url}", timeout_ms: 5000}`];
+  const store = ["store: redis", `redis: {url: "${redis.url}", timeout_ms: 5000}`, "http_settle: true"];
   regent = await startRegent(["--config", writeConfig(s, "settle", store, [`ext_proc_addr: "${extProcAddr}"`]), "--bundle", s.bundlePath]);
   expiring = await startRegent(["--config", writeConfig(s, "expire", [...store, "reservation_ttl_seconds: 1", "on_expiry: release"]), "--bundle", s.bundlePath]);
   await Promise.all([regent.waitReady(), expiring.waitReady()]);
