@@ -107,12 +107,13 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       }
     }
 
-    if (plan && !outcome.error) {
+    if (plan && !outcome.allowed && held) {
+      // Denied for any reason (the policy, an error): the tokens go back at once.
+      await release(plan, decisionId);
+      held = 0;
+    } else if (plan && outcome.allowed && !outcome.error) {
       const want = outcome.reserveTokens;
-      if (!outcome.allowed) {
-        if (held) await release(plan, decisionId);
-        held = 0;
-      } else if (refusal && (want === undefined || want === asked)) {
+      if (refusal && (want === undefined || want === asked)) {
         outcome = exhausted(outcome, plan, refusal);
       } else if (want !== undefined && want !== held) {
         // The policy names its own amount: it replaces what was reserved before evaluation.

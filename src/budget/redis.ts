@@ -149,6 +149,8 @@ export class RedisBudgetStore implements BudgetStore {
   }
 
   async close(): Promise<void> {
+    // Our own disconnect is not an outage: no mode change, no log line.
+    this.opts.onMode = undefined;
     this.client.removeAllListeners("ready");
     this.client.disconnect();
     await this.local.close();
