@@ -41,7 +41,9 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
   const claimNames = { tenant: idCfg.tenant_claim, roles: idCfg.roles_claim, plan: idCfg.plan_claim, purpose: idCfg.purpose_claim };
   const maxBody = config.policy.max_body_bytes;
   const budgetRules = config.budget;
-  const budgetOn = budgetRules.scopes.length > 0 || budgetRules.scope !== "none";
+  // Reservations can be settled (so their ids must be set, and forged ones stripped) with nested
+  // scopes, or when this sidecar settles (ext_proc, HTTP); a legacy budget without either never settles.
+  const settleable = budgetRules.scopes.length > 0 || (budgetRules.scope !== "none" && (config.server.ext_proc_addr !== undefined || budgetRules.http_settle));
   const reservationHeader = budgetRules.reservation_header;
 
   const onFailure = (error: string): Outcome => {
@@ -124,7 +126,7 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
         if (r.ok) held = want;
       }
     }
-    if (outcome.allowed && budgetOn) markReservation(outcome, reservationHeader, held > 0 && plan ? formatReservation(plan.tenant, decisionId) : undefined);
+    if (outcome.allowed && settleable) markReservation(outcome, reservationHeader, held > 0 && plan ? formatReservation(plan.tenant, decisionId) : undefined);
 
     const result = outcome.error ? "error" : outcome.allowed ? "allow" : "deny";
     metrics.decisions.inc({ result });
