@@ -119,6 +119,7 @@ export class RedisBudgetStore implements BudgetStore {
     try {
       reply = await this.timed(this.client.regentReserve(keys.length, ...keys, ...args));
     } catch (err) {
+      this.undoLateReserve(keys);
       this.unavailable(err);
       return { ...this.local.reserveSync({ ...req, counters: this.shared(req.counters) }), local: true };
     }
@@ -146,6 +147,15 @@ export class RedisBudgetStore implements BudgetStore {
     this.up();
     const a = ints(reply, 3);
     return { found: a[0] === 1, reserved: a[1]!, charged: a[2]! };
+  }
+
+  /**
+   * A reserve that timed out may still run when Redis wakes up. A release sent behind it on the same
+   * connection runs after it (Redis answers a connection in order), so the tokens do not stay held.
+   */
+  private undoLateReserve(keys: string[]): void {
+    if (this.client.status !== "ready") return;
+    this.client.regentSettle(2, keys[0]!, keys[1]!, 0).catch(() => undefined);
   }
 
   async close(): Promise<void> {

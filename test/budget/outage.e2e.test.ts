@@ -66,3 +66,21 @@ describe("Redis goes away and comes back", () => {
     });
   }, 180_000);
 });
+
+describe("Redis stops answering without closing the connection", () => {
+  it("answers within the store timeout (fail_closed: 503), gives back what a late reserve took, and recovers", async () => {
+    expect((await one(closed, "z")).status.code).toBe(0);
+    const peek = async () => fromStruct((await closed.client.check(await spend(s, { sub: "z", tenant: "frozen" }, undefined, "/v1/peek"), DEADLINE_MS)).dynamicMetadata);
+    process.kill(redis.proc.pid!, "SIGSTOP");
+    try {
+      const frozen = await closed.client.check(await spend(s, { sub: "z", tenant: "frozen" }, { model: "m", max_tokens: 9 }), DEADLINE_MS);
+      expect(frozen.deniedResponse.status.code).toBe("ServiceUnavailable");
+      expect(JSON.parse(frozen.deniedResponse.body).reason).toMatch(/no answer within 300 ms|timed out/i);
+    } finally {
+      process.kill(redis.proc.pid!, "SIGCONT");
+    }
+    await waitUntil("the replica to answer from Redis again", async () => (await peek()).budget?.scopes !== undefined);
+    // The reserve that Redis ran after waking up was released right behind it.
+    expect((await peek()).budget.scopes.tenant).toMatchObject({ reserved: 0 });
+  }, 120_000);
+});
