@@ -22,6 +22,8 @@ export interface RedisNode {
   port: number;
   url: string;
   proc: ChildProcess;
+  /** The server's working folder (cluster config), removed by stopRedis. */
+  dir: string;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
   /** Starts a new server on the same port (after kill), empty. */
@@ -61,8 +63,9 @@ export async function startRedis(extra: string[] = [], port?: number): Promise<R
     port: p,
     url: `redis://127.0.0.1:${p}`,
     proc: launch(),
+    dir,
     async kill() {
-      const exited = new Promise<void>((r) => (node.proc.exitCode !== null ? r() : node.proc.once("exit", () => r())));
+      const exited = new Promise<void>((r) => (node.proc.exitCode !== null || node.proc.signalCode !== null ? r() : node.proc.once("exit", () => r())));
       node.proc.kill("SIGKILL");
       await exited;
     },
@@ -76,7 +79,11 @@ export async function startRedis(extra: string[] = [], port?: number): Promise<R
 }
 
 export async function stopRedis(...nodes: (RedisNode | undefined)[]): Promise<void> {
-  for (const n of nodes) if (n && n.proc.exitCode === null) await n.kill();
+  for (const n of nodes) {
+    if (!n) continue;
+    if (n.proc.exitCode === null && n.proc.signalCode === null) await n.kill();
+    rmSync(n.dir, { recursive: true, force: true });
+  }
 }
 
 export interface RedisClusterNodes {
@@ -89,8 +96,8 @@ export async function startRedisCluster(): Promise<RedisClusterNodes> {
   const nodes: RedisNode[] = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
-    const conf = join(mkdtempSync(join(tmpdir(), "regent-cluster-")), `nodes-${port}.conf`);
-    nodes.push(await startRedis(["--cluster-enabled", "yes", "--cluster-config-file", conf, "--cluster-node-timeout", "5000"], port));
+    // A relative config file lands in the node's own --dir, which stopRedis removes.
+    nodes.push(await startRedis(["--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", "5000"], port));
   }
   const seeds = nodes.map((n) => `127.0.0.1:${n.port}`);
   const r = spawnSync("redis-cli", ["--cluster", "create", ...seeds, "--cluster-replicas", "0", "--cluster-yes"], { encoding: "utf8", timeout: 60_000 });
@@ -103,6 +110,3 @@ export async function startRedisCluster(): Promise<RedisClusterNodes> {
   return { nodes, seeds };
 }
 
-export function cleanupDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
