@@ -76,17 +76,17 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       const tokens = plan.nested ? attrs.reserve_tokens ?? 0 : 0;
       asked = tokens;
       try {
-        let view: BudgetView;
+        let seen: BudgetView;
         if (tokens > 0) {
           const r = await budget.reserve({ tenant: plan.tenant, id: decisionId, tokens, counters: plan.counters, ttlSeconds: budgetRules.reservation_ttl_seconds, onExpiry: budgetRules.on_expiry });
-          view = { states: r.counters, now: r.now, local: r.local, reservation: { id: decisionId, tokens, ok: r.ok, refused: r.refused, retryAfterSeconds: r.retryAfterSeconds } };
+          seen = { states: r.counters, now: r.now, local: r.local, reservation: { id: decisionId, tokens, ok: r.ok, refused: r.refused, retryAfterSeconds: r.retryAfterSeconds } };
           if (r.ok) held = tokens;
           else refusal = r;
         } else {
           const s = await budget.inspect(plan.tenant, plan.counters);
-          view = { states: s.counters, now: s.now, local: s.local };
+          seen = { states: s.counters, now: s.now, local: s.local };
         }
-        input.budget = budgetInput(plan, view);
+        input.budget = budgetInput(plan, seen);
       } catch (err) {
         outcome = storeFailure(err);
       }
