@@ -1,16 +1,20 @@
 /**
  * The HTTP admin port (127.0.0.1:8181 by default): /health (with ?bundles, as OPA) answers 200
- * only once a bundle is active, /metrics serves Prometheus text. Nothing here can change state.
+ * only once a bundle is active, /metrics serves Prometheus text. The one call that changes state
+ * is POST /v1/budget/settle (settle-http.ts), for applications that are not behind Envoy.
  */
 import { createServer, type Server } from "node:http";
 import { existsSync, lstatSync, rmSync } from "node:fs";
 import { RegentError } from "../errors.js";
 import { AUTHZ_LISTEN } from "./errors.js";
+import type { Settler } from "./settle.js";
+import { handleSettle } from "./settle-http.js";
 
 export interface AdminSource {
   ready(): boolean;
   status(): Record<string, unknown>;
   metrics(): Promise<{ contentType: string; body: string }>;
+  settle?: Settler;
 }
 
 export class AdminServer {
@@ -23,6 +27,7 @@ export class AdminServer {
         res.writeHead(code, { "content-type": type, "cache-control": "no-store" });
         res.end(body);
       };
+      if (url.pathname === "/v1/budget/settle" && this.source.settle) return void handleSettle(req, this.source.settle, send);
       if (req.method !== "GET" && req.method !== "HEAD") return send(405, "text/plain", "method not allowed\n");
       if (url.pathname === "/health" || url.pathname === "/health/") {
         const ready = this.source.ready();

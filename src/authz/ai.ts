@@ -6,6 +6,8 @@
 import type { AttributeSource, ServeConfig } from "../config/schema.js";
 import { agentAttributes, type AgentAttributes, type RequestFacts } from "./agent.js";
 import { compileRoute } from "./route-pattern.js";
+import { maxOutputTokens, modelDefaultOutput, promptTexts } from "../budget/prompt.js";
+import type { Tokenizer } from "../budget/tokens.js";
 
 export { compileRoute };
 
@@ -16,6 +18,12 @@ export interface AiAttributes extends AgentAttributes {
   collection?: string;
   classification?: string;
   requested_tokens?: number;
+  /** Prompt tokens counted from the body (when ai.tokens.count_prompt is on). */
+  prompt_tokens?: number;
+  /** The request's output limit, else the model's default from data, else the config's. */
+  max_output_tokens?: number;
+  /** prompt_tokens + max_output_tokens: what a budget reserves for this request. */
+  reserve_tokens?: number;
 }
 
 interface CompiledRoute {
@@ -31,7 +39,7 @@ export type AiExtractor = (
   req?: RequestFacts,
 ) => AiAttributes;
 
-export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
+export function compileAiExtractor(ai: ServeConfig["ai"], tokenizer?: Tokenizer): AiExtractor {
   const routes: CompiledRoute[] = ai.routes.map((r) => ({ re: compileRoute(r.pattern), operation: r.operation }));
   const dataPath = ai.classification.data_path.split(".").filter(Boolean);
   const classHeader = ai.classification.header;
@@ -54,6 +62,7 @@ export function compileAiExtractor(ai: ServeConfig["ai"]): AiExtractor {
     if (typeof collection === "string") out.collection = collection;
     const tokens = toCount(pick(ai.requested_tokens, params, headers, body));
     if (tokens !== undefined) out.requested_tokens = tokens;
+    tokenFields(out, body, data, ai.tokens, tokenizer);
     // Bundle data is the operator's word and beats a client-supplied header.
     const fromData = classificationFromData(data, dataPath, out.dataset ?? out.collection);
     if (fromData !== undefined) out.classification = fromData;
@@ -72,6 +81,13 @@ function pick(src: AttributeSource, params: Record<string, string> | undefined, 
   }
   if (src.header) return headers[src.header];
   return undefined;
+}
+
+function tokenFields(out: AiAttributes, body: unknown, data: unknown, cfg: ServeConfig["ai"]["tokens"], tokenizer?: Tokenizer): void {
+  const maxOut = maxOutputTokens(body) ?? modelDefaultOutput(data, cfg.models_data_path, out.model) ?? (cfg.default_max_output_tokens || undefined);
+  if (maxOut !== undefined) out.max_output_tokens = maxOut;
+  if (tokenizer && body !== undefined) out.prompt_tokens = tokenizer.count(out.model, promptTexts(body));
+  if (out.prompt_tokens !== undefined || maxOut !== undefined) out.reserve_tokens = (out.prompt_tokens ?? 0) + (maxOut ?? 0);
 }
 
 function field(body: unknown, dotted: string): unknown {

@@ -42,14 +42,31 @@ function count(v: unknown, at: string, min: number): number {
 
 export type CallsResult = { ok: true } | { ok: false; key: string; retryAfterSeconds: number };
 
+/** Where call reservations live: the caller's tenant (one hash tag), the decision id, how long until they count for good. */
+export interface CallsContext {
+  tenant: string;
+  id: string;
+  ttlSeconds: number;
+}
+
+/** The counter of one call budget: its own key and window, apart from every token counter. */
+export const callCounter = (r: CallReservation) => ({ key: `${CALLS_KEY_PREFIX}${r.key}:${r.windowSeconds}`, limit: r.limit, windowSeconds: r.windowSeconds });
+
 /**
- * Reserves each entry in order and stops at the first the store refuses. Entries reserved before
- * it stay spent: the store has no release, and counting a refused attempt errs on the safe side.
+ * Reserves each entry in order; at the first the store refuses, the ones already reserved are
+ * released, so a refused request spends no calls. A reservation never settled is charged when
+ * it expires: a call that went through is spent.
  */
-export async function reserveCalls(store: BudgetStore, list: CallReservation[]): Promise<CallsResult> {
-  for (const r of list) {
-    const res = await store.reserve(CALLS_KEY_PREFIX + r.key, r.calls, r.limit, r.windowSeconds);
-    if (!res.ok) return { ok: false, key: r.key, retryAfterSeconds: res.retryAfterSeconds };
+export async function reserveCalls(store: BudgetStore, list: CallReservation[], ctx: CallsContext): Promise<CallsResult> {
+  const held: string[] = [];
+  for (const [i, r] of list.entries()) {
+    const id = `${ctx.id}:call:${i}`;
+    const res = await store.reserve({ tenant: ctx.tenant, id, tokens: r.calls, counters: [callCounter(r)], ttlSeconds: ctx.ttlSeconds, onExpiry: "charge" });
+    if (!res.ok) {
+      for (const h of held) await store.settle(ctx.tenant, h, 0);
+      return { ok: false, key: r.key, retryAfterSeconds: res.retryAfterSeconds };
+    }
+    held.push(id);
   }
   return { ok: true };
 }

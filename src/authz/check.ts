@@ -6,7 +6,9 @@
 import { randomUUID } from "node:crypto";
 import type { ServeConfig } from "../config/schema.js";
 import { buildIdentity, extractToken, unauthenticated, type Identity, type TokenVerifier } from "../identity/index.js";
-import { resolveBudget, type BudgetState, type BudgetStore, type BudgetTarget } from "../budget/index.js";
+import { budgetInput, formatReservation, resolveScopes, type BudgetPlan, type BudgetStore, type BudgetView, type ReserveResult } from "../budget/index.js";
+import { BUDGET_UNAVAILABLE } from "../budget/errors.js";
+import { RegentError } from "../errors.js";
 import { buildInput } from "./input.js";
 import type { AiExtractor } from "./ai.js";
 import { reserveCalls } from "./call-budget.js";
@@ -40,6 +42,10 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
   const claimNames = { tenant: idCfg.tenant_claim, roles: idCfg.roles_claim, plan: idCfg.plan_claim, purpose: idCfg.purpose_claim };
   const maxBody = config.policy.max_body_bytes;
   const budgetRules = config.budget;
+  // Reservations can be settled (so their ids must be set, and forged ones stripped) with nested
+  // scopes, or when this sidecar settles (ext_proc, HTTP); a legacy budget without either never settles.
+  const settleable = budgetRules.scopes.length > 0 || (budgetRules.scope !== "none" && (config.server.ext_proc_addr !== undefined || budgetRules.http_settle));
+  const reservationHeader = budgetRules.reservation_header;
 
   const onFailure = (error: string): Outcome => {
     if (!failOpen) return failure(error, failStatus);
@@ -67,14 +73,31 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     // (and an allow under fail_mode allow): the policy gets the reason, not the body.
     if (attrs.mcp?.error === "too_deep") delete input.parsed_body;
 
-    let target: BudgetTarget | undefined;
+    let plan: BudgetPlan | undefined;
     let outcome: Outcome | undefined;
-    if (identity.authenticated) target = resolveBudget(budgetRules, identity);
-    if (target) {
+    /** Tokens this request holds in the store (0: none), and the refusal when the store said no. */
+    let held = 0;
+    let refusal: ReserveResult | undefined;
+    let asked = 0;
+    if (identity.authenticated) plan = resolveScopes(budgetRules, identity, attrs.model, policy?.data);
+    if (plan) {
+      // Nested scopes reserve before evaluation, so one round trip both reserves and shows the policy the result.
+      const tokens = plan.nested ? attrs.reserve_tokens ?? 0 : 0;
+      asked = tokens;
       try {
-        input.budget = budgetInput(target, await budget.get(target.key, target.limit, target.windowSeconds));
+        let seen: BudgetView;
+        if (tokens > 0) {
+          const r = await budget.reserve({ tenant: plan.tenant, id: decisionId, tokens, counters: plan.counters, ttlSeconds: budgetRules.reservation_ttl_seconds, onExpiry: budgetRules.on_expiry });
+          seen = { states: r.counters, now: r.now, local: r.local, reservation: { id: decisionId, tokens, ok: r.ok, refused: r.refused, retryAfterSeconds: r.retryAfterSeconds } };
+          if (r.ok) held = tokens;
+          else refusal = r;
+        } else {
+          const s = await budget.inspect(plan.tenant, plan.counters);
+          seen = { states: s.counters, now: s.now, local: s.local };
+        }
+        input.budget = budgetInput(plan, seen);
       } catch (err) {
-        outcome = onFailure(`budget store: ${(err as Error).message}`);
+        outcome = storeFailure(err);
       }
     }
 
@@ -96,10 +119,25 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     }
 
     // Calls before tokens: a refused call budget then costs no tokens.
-    if (outcome.allowed && outcome.reserveCalls) outcome = await spendCalls(outcome);
-    if (outcome.allowed && outcome.reserveTokens && target) {
-      outcome = await reserve(outcome, target);
+    if (outcome.allowed && !outcome.error && outcome.reserveCalls) outcome = await spendCalls(outcome, identity.tenant ?? "_", decisionId);
+    if (plan && !outcome.allowed && held) {
+      // Denied for any reason (the policy, an error): the tokens go back at once.
+      await release(plan, decisionId);
+      held = 0;
+    } else if (plan && outcome.allowed && !outcome.error) {
+      const want = outcome.reserveTokens;
+      if (refusal && (want === undefined || want === asked)) {
+        outcome = exhausted(outcome, plan, refusal);
+      } else if (want !== undefined && want !== held) {
+        // The policy names its own amount: it replaces what was reserved before evaluation.
+        if (held) await release(plan, decisionId);
+        held = 0;
+        const r = await reserve(outcome, plan, want, decisionId);
+        outcome = r.outcome;
+        if (r.ok) held = want;
+      }
     }
+    if (outcome.allowed && settleable) markReservation(outcome, reservationHeader, held > 0 && plan ? formatReservation(plan.tenant, decisionId) : undefined);
 
     const result = outcome.error ? "error" : outcome.allowed ? "allow" : "deny";
     metrics.decisions.inc({ result });
@@ -116,7 +154,7 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       revision: policy?.revision,
       evalMicros,
       totalMicros: Math.round(totalMs * 1000),
-      budgetKey: target?.key,
+      budgetKey: plan?.scopes.map((s) => s.key).join(","),
     });
     return outcome.response;
   };
@@ -136,12 +174,12 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     return buildIdentity(result, claimNames, workload);
   }
 
-  async function spendCalls(allowed: Outcome): Promise<Outcome> {
+  async function spendCalls(allowed: Outcome, tenant: string, id: string): Promise<Outcome> {
     let r;
     try {
-      r = await reserveCalls(budget, allowed.reserveCalls!);
+      r = await reserveCalls(budget, allowed.reserveCalls!, { tenant, id, ttlSeconds: budgetRules.reservation_ttl_seconds });
     } catch (err) {
-      return onFailure(`budget store: ${(err as Error).message}`);
+      return storeFailure(err);
     }
     if (r.ok) return allowed;
     metrics.budgetRejections.inc({ scope: "tool" });
@@ -159,18 +197,49 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
     return out;
   }
 
-  async function reserve(allowed: Outcome, target: BudgetTarget): Promise<Outcome> {
-    let r;
-    try {
-      r = await budget.reserve(target.key, allowed.reserveTokens!, target.limit, target.windowSeconds);
-    } catch (err) {
-      return onFailure(`budget store: ${(err as Error).message}`);
+  /** Redis away with fail_closed is a 503 that says so; any other store failure follows the policy fail mode. */
+  function storeFailure(err: unknown): Outcome {
+    const msg = (err as Error)?.message ?? String(err);
+    if (err instanceof RegentError && err.code === BUDGET_UNAVAILABLE) {
+      const out = deny(
+        503,
+        [{ header: { key: "content-type", value: "application/json" }, appendAction: "OVERWRITE_IF_EXISTS_OR_ADD" }],
+        JSON.stringify({ error: "budget_store_unavailable", reason: msg }),
+        undefined,
+      );
+      out.error = `budget store: ${msg}`;
+      out.reason = "budget_store_unavailable";
+      return out;
     }
-    if (r.ok) return allowed;
-    metrics.budgetRejections.inc({ scope: target.scope });
+    return onFailure(`budget store: ${msg}`);
+  }
+
+  async function release(plan: BudgetPlan, id: string): Promise<void> {
+    try {
+      await budget.settle(plan.tenant, id, 0);
+    } catch (err) {
+      // The reservation then expires per budget.on_expiry; say so, the Check itself is decided.
+      log.warn({ msg: "budget release failed; the reservation will expire", decision_id: id, error: (err as Error).message });
+    }
+  }
+
+  async function reserve(allowed: Outcome, plan: BudgetPlan, tokens: number, id: string): Promise<{ outcome: Outcome; ok: boolean }> {
+    let r: ReserveResult;
+    try {
+      r = await budget.reserve({ tenant: plan.tenant, id, tokens, counters: plan.counters, ttlSeconds: budgetRules.reservation_ttl_seconds, onExpiry: budgetRules.on_expiry });
+    } catch (err) {
+      return { outcome: storeFailure(err), ok: false };
+    }
+    if (r.ok) return { outcome: allowed, ok: true };
+    return { outcome: exhausted(allowed, plan, r), ok: false };
+  }
+
+  function exhausted(allowed: Outcome, plan: BudgetPlan, r: ReserveResult): Outcome {
+    const first = plan.scopes.find((s) => (s.budget && r.refused.includes(s.budget.key)) || (s.rate && r.refused.includes(s.rate.key))) ?? plan.scopes[0]!;
+    metrics.budgetRejections.inc({ scope: first.scope });
     const status = allowed.budgetExhaustedStatus ?? budgetRules.exhausted_status;
     const retry = String(r.retryAfterSeconds);
-    const body = JSON.stringify({ error: "budget_exhausted", budget: target.key, retry_after_seconds: r.retryAfterSeconds });
+    const body = JSON.stringify({ error: "budget_exhausted", budget: first.key, retry_after_seconds: r.retryAfterSeconds });
     const out = deny(
       status,
       [
@@ -185,15 +254,14 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
   }
 }
 
-function budgetInput(t: BudgetTarget, s: BudgetState): Record<string, unknown> {
-  return {
-    scope: t.scope,
-    key: t.key,
-    limit: s.limit,
-    used: s.used,
-    remaining: s.remaining,
-    window_seconds: s.window_seconds,
-    reset_at: new Date(s.reset_at).toISOString().replace(".000Z", "Z"),
-    retry_after_seconds: Math.max(0, Math.ceil((s.reset_at - Date.now()) / 1000)),
-  };
+/**
+ * Puts the reservation id on the allowed request (Envoy forwards it to ext_proc), or strips a
+ * client-sent one, so nobody settles a reservation that is not theirs.
+ */
+function markReservation(outcome: Outcome, header: string, value: string | undefined): void {
+  const ok = (outcome.response.okResponse ?? {}) as { headers?: unknown[]; headersToRemove?: string[] };
+  const next: Record<string, unknown> = { ...ok };
+  if (value !== undefined) next.headers = [...(ok.headers ?? []), { header: { key: header, value }, appendAction: "OVERWRITE_IF_EXISTS_OR_ADD" }];
+  else next.headersToRemove = [...(ok.headersToRemove ?? []), header];
+  outcome.response = { ...outcome.response, okResponse: next };
 }

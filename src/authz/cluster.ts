@@ -10,7 +10,9 @@ import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } fro
 type metric = MetricObjectWithValues<MetricValue<string>>;
 import type { Logger } from "pino";
 import type { ServeConfig } from "../config/schema.js";
-import { MemoryBudgetStore, type BudgetState, type BudgetStore, type ReserveResult } from "../budget/index.js";
+import type { BudgetStore, Counter, CounterState, ReserveRequest, ReserveResult, SettleResult } from "../budget/index.js";
+import { createBudgetStore } from "../budget/create.js";
+import { budgetModeReporter } from "./budget-mode.js";
 import { BUDGET_STORE } from "../budget/errors.js";
 import { readBundle } from "../bundle/fs.js";
 import { writeBundle } from "../bundle/write.js";
@@ -18,6 +20,7 @@ import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
 import { AUTHZ_BUNDLE, AUTHZ_LISTEN } from "./errors.js";
 import { createDataPlane } from "./dataplane.js";
+import { createSettler } from "./settle.js";
 import { instantiateBundle } from "./policy.js";
 import { Metrics } from "./metrics.js";
 import { createActivator, type Running } from "./run.js";
@@ -39,7 +42,7 @@ class IpcBudgetStore implements BudgetStore {
       const p = this.pending.get(m.id!);
       if (!p) return;
       this.pending.delete(m.id!);
-      if (m.error) p.reject(new RegentError(BUDGET_STORE, String(m.error)));
+      if (m.error) p.reject(new RegentError(typeof m.code === "string" ? m.code : BUDGET_STORE, String(m.error)));
       else p.resolve(m.result as never);
     });
   }
@@ -57,12 +60,16 @@ class IpcBudgetStore implements BudgetStore {
     });
   }
 
-  get(key: string, limit: number, windowSeconds: number): Promise<BudgetState> {
-    return this.call("get", [key, limit, windowSeconds]);
+  inspect(tenant: string, counters: Counter[]): Promise<{ counters: CounterState[]; now: number; local?: boolean }> {
+    return this.call("inspect", [tenant, counters]);
   }
 
-  reserve(key: string, tokens: number, limit: number, windowSeconds: number): Promise<ReserveResult> {
-    return this.call("reserve", [key, tokens, limit, windowSeconds]);
+  reserve(req: ReserveRequest): Promise<ReserveResult> {
+    return this.call("reserve", [req]);
+  }
+
+  settle(tenant: string, id: string, charged: number): Promise<SettleResult> {
+    return this.call("settle", [tenant, id, charged]);
   }
 
   async close(): Promise<void> {
@@ -118,8 +125,8 @@ export async function runWorker(config: ServeConfig, logger: Logger): Promise<vo
 }
 
 export async function runPrimary(config: ServeConfig, logger: Logger, workers: number, exec?: string): Promise<Running> {
-  const store = new MemoryBudgetStore();
   const metrics = new Metrics();
+  const store = await createBudgetStore(config.budget, budgetModeReporter(config, logger, metrics));
   const acked = new Map<number, number>(); // worker id → last activation seq it loaded
   let last: { seq: number; bytes: Uint8Array; revision: string } | undefined;
   let seq = 0;
@@ -134,14 +141,17 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
 
   const onMessage = (w: Worker, m: Msg): void => {
     if (m?.t === "budget") {
-      const [key, a, b, c] = m.args as [string, number, number, number];
-      let result: unknown;
-      try {
-        result = m.op === "reserve" ? store.reserveSync(key, a, b, c) : store.getSync(key, a, b);
-      } catch (err) {
-        return void w.send({ t: "budget-r", id: m.id, error: (err as Error).message });
-      }
-      w.send({ t: "budget-r", id: m.id, result });
+      const args = m.args as unknown[];
+      const op =
+        m.op === "reserve"
+          ? store.reserve(args[0] as ReserveRequest)
+          : m.op === "settle"
+            ? store.settle(args[0] as string, args[1] as string, args[2] as number)
+            : store.inspect(args[0] as string, args[1] as Counter[]);
+      op.then(
+        (result) => w.isConnected() && w.send({ t: "budget-r", id: m.id, result }),
+        (err: unknown) => w.isConnected() && w.send({ t: "budget-r", id: m.id, error: (err as Error).message, code: (err as RegentError).code }),
+      );
     } else if (m?.t === "up") {
       if (last) w.send({ t: "bundle", seq: last.seq, bytes: last.bytes });
     } else if (m?.t === "activated" || m?.t === "activate-failed") {
@@ -227,6 +237,7 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
   );
 
   const admin = new AdminServer({
+    settle: config.budget.http_settle ? createSettler(store, metrics, logger) : undefined,
     ready: () => {
       if (!last) return false;
       const live = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected());
@@ -247,14 +258,15 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
         ),
       );
       // Bundle metrics come from the primary, which activates once for all workers; the rest are sums.
-      const isBundle = (m: metric): boolean => m.name.startsWith("regent_bundle_");
-      const mine = (await metrics.registry.getMetricsAsJSON()).filter(isBundle);
+      // The budget store's mode is the primary's; settlements happen in both (ext_proc in workers, HTTP here).
+      const isBundle = (m: metric): boolean => m.name.startsWith("regent_bundle_") || m.name === "regent_budget_store_mode";
+      const mine = (await metrics.registry.getMetricsAsJSON()).filter((m) => isBundle(m) || m.name === "regent_budget_settlements_total");
       const reg = AggregatorRegistry.aggregate([...parts.map((p) => p.filter((m) => !isBundle(m))), mine]);
       return { contentType: reg.contentType, body: await reg.metrics() };
     },
   });
   const adminAddr = await admin.listen(config.server.admin_addr);
-  logger.info({ msg: "regent serve listening", grpc: config.server.addr, admin: adminAddr, workers });
+  logger.info({ msg: "regent serve listening", grpc: config.server.addr, admin: adminAddr, ext_proc: config.server.ext_proc_addr, workers });
   if (activator) await activator.start();
 
   return {

@@ -1,7 +1,8 @@
 /**
  * The per-process request side of the sidecar: token verifier, AI extractor, policy slot,
  * decision log and metrics wired into the Check handler behind the gRPC server. The single
- * process and each cluster worker build one of these; only the budget store differs.
+ * process and each cluster worker build one of these; only the budget store differs. With
+ * server.ext_proc_addr it also serves Envoy's ext_proc for budget settlement.
  */
 import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
@@ -15,11 +16,15 @@ import { DecisionLog } from "./log.js";
 import { Metrics } from "./metrics.js";
 import { instantiateBundle, PolicySlot } from "./policy.js";
 import { AuthzServer } from "./server.js";
+import { ExtProcServer } from "./extproc.js";
+import { createSettler, type Settler } from "./settle.js";
+import { loadTokenizer } from "../budget/tokens.js";
 
 export interface DataPlane {
   server: AuthzServer;
   slot: PolicySlot;
   metrics: Metrics;
+  settle: Settler;
   jwks?: JwksKeySource;
   /** Instantiates the bundle's policy and swaps it in; throws (and keeps the old one) on failure. */
   activate(bundle: Bundle): Promise<string>;
@@ -56,7 +61,17 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
     mask: config.decision_log.mask,
     includeHeaders: config.decision_log.include_headers,
   });
-  const check = createCheckHandler({ config, slot, verifier, budget, ai: compileAiExtractor(config.ai), metrics, log });
+  const tokenizer = config.ai.tokens.count_prompt ? await loadTokenizer() : undefined;
+  const check = createCheckHandler({ config, slot, verifier, budget, ai: compileAiExtractor(config.ai, tokenizer), metrics, log });
+  const settle = createSettler(budget, metrics, logger);
+  const extProc = config.server.ext_proc_addr
+    ? new ExtProcServer({
+        addr: config.server.ext_proc_addr,
+        reservationHeader: config.budget.reservation_header,
+        settle,
+        onError: (err) => logger.warn({ msg: "ext_proc settlement failed", error: (err as Error)?.message ?? String(err) }),
+      })
+    : undefined;
   const server = new AuthzServer({
     addr: config.server.addr,
     tls: config.server.tls,
@@ -68,6 +83,7 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
     server,
     slot,
     metrics,
+    settle,
     jwks,
     async activate(bundle) {
       const policy = await instantiateBundle(bundle, config.policy.decision_path);
@@ -76,8 +92,14 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
       server.setServing(true);
       return policy.revision;
     },
-    start: () => server.start(),
-    shutdown: () => server.shutdown(config.server.shutdown_grace_ms),
+    async start() {
+      const addr = await server.start();
+      if (extProc) await extProc.start();
+      return addr;
+    },
+    async shutdown() {
+      await Promise.all([server.shutdown(config.server.shutdown_grace_ms), extProc?.shutdown(config.server.shutdown_grace_ms)]);
+    },
   };
 }
 

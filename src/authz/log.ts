@@ -75,6 +75,11 @@ export class DecisionLog {
     else this.logger.info(line);
   }
 
+  /** A line that is not a decision but concerns one (e.g. a budget release that failed). */
+  warn(line: Record<string, unknown>): void {
+    this.logger.warn(line);
+  }
+
   maskHeaders(headers: Record<string, string>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) out[k] = this.redact.has(k) ? this.opts.mask : v;

@@ -17,6 +17,8 @@ export class Metrics {
   readonly evalErrors: Counter;
   readonly bundlePolls: Counter<"result">;
   readonly bundleLastSuccess: Gauge;
+  readonly budgetStoreMode: Gauge<"mode">;
+  readonly budgetSettlements: Counter<"result">;
   private activatedAt = 0;
 
   constructor() {
@@ -35,6 +37,8 @@ export class Metrics {
     this.evalErrors = new Counter({ name: "regent_eval_errors_total", help: "Policy evaluation errors (each answered per fail mode).", registers });
     this.bundlePolls = new Counter({ name: "regent_bundle_polls_total", help: "Bundle source checks by result (ok: answered, changed or not; failed).", labelNames: ["result"], registers });
     this.bundleLastSuccess = new Gauge({ name: "regent_bundle_last_success_timestamp_seconds", help: "When the bundle source last answered a check (unix seconds).", registers, aggregator: "max" });
+    this.budgetStoreMode = new Gauge({ name: "regent_budget_store_mode", help: "1 for the budget store's current mode (redis, fail_closed, local, memory).", labelNames: ["mode"], registers, aggregator: "max" });
+    this.budgetSettlements = new Counter({ name: "regent_budget_settlements_total", help: "Reservations settled from responses (settled, refunded, unknown, error).", labelNames: ["result"], registers });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
@@ -52,6 +56,11 @@ export class Metrics {
   bundlePolled(ok: boolean, at = Date.now()): void {
     this.bundlePolls.inc({ result: ok ? "ok" : "failed" });
     if (ok) this.bundleLastSuccess.set(at / 1000);
+  }
+
+  budgetMode(mode: string): void {
+    this.budgetStoreMode.reset();
+    this.budgetStoreMode.set({ mode }, 1);
   }
 
   bundleActivated(revision: string, at: number): void {

@@ -5,7 +5,9 @@
  */
 import type { Logger } from "pino";
 import type { ServeConfig } from "../config/schema.js";
-import { MemoryBudgetStore } from "../budget/index.js";
+import { createBudgetStore } from "../budget/create.js";
+import { Metrics } from "./metrics.js";
+import { budgetModeReporter } from "./budget-mode.js";
 import { RegentError } from "../errors.js";
 import { AdminServer } from "./admin.js";
 import { readFileSync } from "node:fs";
@@ -23,8 +25,9 @@ export interface Running {
 }
 
 export async function serveSingle(config: ServeConfig, logger: Logger): Promise<Running> {
-  const budget = new MemoryBudgetStore();
-  const plane = await createDataPlane(config, budget, logger);
+  const metrics = new Metrics();
+  const budget = await createBudgetStore(config.budget, budgetModeReporter(config, logger, metrics));
+  const plane = await createDataPlane(config, budget, logger, metrics);
   const activator = createActivator(config, logger, async (bundle) => {
     await plane.activate(bundle);
   }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }), (ok) => plane.metrics.bundlePolled(ok));
@@ -33,9 +36,10 @@ export async function serveSingle(config: ServeConfig, logger: Logger): Promise<
     ready: () => plane.slot.current !== undefined,
     status: () => ({ ...(activator?.status ?? { source: null }), workers: 1 }),
     metrics: async () => ({ contentType: plane.metrics.registry.contentType, body: await plane.metrics.registry.metrics() }),
+    settle: config.budget.http_settle ? plane.settle : undefined,
   });
   const adminAddr = await admin.listen(config.server.admin_addr);
-  logger.info({ msg: "regent serve listening", grpc: grpcAddr, admin: adminAddr, workers: 1 });
+  logger.info({ msg: "regent serve listening", grpc: grpcAddr, admin: adminAddr, ext_proc: config.server.ext_proc_addr, workers: 1 });
   if (activator) await activator.start();
   else logger.warn({ msg: "no bundle.source configured: every Check is answered per fail mode", fail_mode: config.policy.fail_mode });
   return {

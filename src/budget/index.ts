@@ -1,7 +1,10 @@
 /**
- * The budget area's public surface: the store contract, the in-process store, and the rule
- * that picks the budget key and limit for a request.
+ * The budget area's public surface: the store contract and its two stores, the rules that pick
+ * the scopes and limits of a request, input.budget, token counting and settlement parsing.
  */
-export { windowBounds, retryAfterSeconds, type BudgetState, type BudgetStore, type ReserveResult } from "./store.js";
+export * from "./store.js";
 export { MemoryBudgetStore } from "./memory.js";
 export { resolveBudget, type BudgetRules, type BudgetSubject, type BudgetTarget } from "./resolve.js";
+export { resolveScopes, agentOf, SCOPE_NAMES, type BudgetPlan, type ScopeName, type ScopeRules, type ScopeTarget } from "./scopes.js";
+export { budgetInput, type BudgetView } from "./view.js";
+export { formatReservation, parseReservation } from "./reservation-id.js";

@@ -27,7 +27,9 @@ export interface BudgetTarget {
 
 export function resolveBudget(rules: BudgetRules, who: BudgetSubject): BudgetTarget | undefined {
   if (rules.scope === "none") return undefined;
-  const id = rules.scope === "tenant" ? who.tenant : rules.scope === "user" ? who.subject : who.plan;
+  // A user is qualified by the tenant: two tenants' users with the same `sub` never share a budget.
+  const user = who.subject === undefined ? undefined : who.tenant === undefined ? who.subject : `${who.tenant}/${who.subject}`;
+  const id = rules.scope === "tenant" ? who.tenant : rules.scope === "user" ? user : who.plan;
   if (!id) return undefined;
   const limit = own(rules.limits, id) ?? (who.plan !== undefined ? own(rules.plan_limits, who.plan) : undefined) ?? rules.default_limit;
   if (!(limit > 0)) return undefined;

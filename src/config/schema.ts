@@ -5,6 +5,7 @@
 import { RegentError } from "../errors.js";
 import { CONFIG_INVALID } from "./errors.js";
 import { ENVOY_STATUS_CODES } from "./envoy-status.js";
+import { SCOPE_NAMES, type ScopeLimits, type ScopeName } from "../budget/scopes.js";
 
 export interface AttributeSource {
   header?: string;
@@ -21,6 +22,8 @@ export interface ServeConfig {
   server: {
     addr: string;
     admin_addr: string;
+    /** Envoy External Processing (settlement from the response); off when absent. */
+    ext_proc_addr?: string;
     workers: number;
     shutdown_grace_ms: number;
     tls: { cert_file?: string; key_file?: string; client_ca_file?: string; require_client_cert: boolean };
@@ -80,6 +83,7 @@ export interface ServeConfig {
     collection: AttributeSource;
     requested_tokens: AttributeSource;
     classification: { header?: string; data_path: string };
+    tokens: { count_prompt: boolean; default_max_output_tokens: number; models_data_path: string };
   };
   budget: {
     scope: "tenant" | "user" | "plan" | "none";
@@ -88,6 +92,23 @@ export interface ServeConfig {
     limits: Record<string, number>;
     plan_limits: Record<string, number>;
     exhausted_status: number;
+    scopes: ScopeName[];
+    rate_window_seconds: number;
+    scope_limits: Partial<Record<ScopeName, ScopeLimits>>;
+    data_path: string;
+    reservation_ttl_seconds: number;
+    on_expiry: "charge" | "release";
+    reservation_header: string;
+    http_settle: boolean;
+    store: "memory" | "redis";
+    redis: {
+      url?: string;
+      nodes?: string[];
+      key_prefix: string;
+      timeout_ms: number;
+      unavailable: "fail_closed" | "local";
+      local_share: number;
+    };
   };
   decision_log: {
     enabled: boolean;
@@ -131,6 +152,7 @@ export function defaultConfig(): ServeConfig {
       collection: {},
       requested_tokens: { body_field: "max_tokens" },
       classification: { data_path: "regent.datasets" },
+      tokens: { count_prompt: false, default_max_output_tokens: 0, models_data_path: "regent.models" },
     },
     budget: {
       scope: "none",
@@ -139,6 +161,16 @@ export function defaultConfig(): ServeConfig {
       limits: {},
       plan_limits: {},
       exhausted_status: 429,
+      scopes: [],
+      rate_window_seconds: 60,
+      scope_limits: {},
+      data_path: "regent.budgets",
+      reservation_ttl_seconds: 300,
+      on_expiry: "charge",
+      reservation_header: "x-regent-reservation",
+      http_settle: false,
+      store: "memory",
+      redis: { key_prefix: "regent", timeout_ms: 250, unavailable: "fail_closed", local_share: 0.1 },
     },
     decision_log: {
       enabled: true,
@@ -188,6 +220,32 @@ const addr: Check = (v, k) => {
   if (!m || Number(m[2]) > 65535) return fail(k, `must be host:port or unix:/path, got ${show(v)}`);
   return s;
 };
+const limitPair = (v: unknown, k: string, extra: string[] = []): Record<string, unknown> => {
+  if (!isPlainObject(v)) return fail(k, `must be a mapping with budget and/or rate, got ${show(v)}`);
+  const out: Record<string, unknown> = {};
+  for (const [name, n] of Object.entries(v)) {
+    if (name === "budget" || name === "rate") out[name] = int(0)(n, `${k}.${name}`);
+    else if (!extra.includes(name)) fail(`${k}.${name}`, `unknown key (known here: budget, rate${extra.map((e) => ", " + e).join("")})`);
+  }
+  return out;
+};
+const scopeLimits: Check = (v, k) => {
+  if (!isPlainObject(v)) return fail(k, `must be a mapping of scope to limits, got ${show(v)}`);
+  const out: Record<string, unknown> = {};
+  for (const [scope, lim] of Object.entries(v)) {
+    const sk = `${k}.${scope}`;
+    if (!(SCOPE_NAMES as readonly string[]).includes(scope)) fail(sk, `unknown scope (known: ${SCOPE_NAMES.join(", ")})`);
+    const one = limitPair(lim, sk, ["ids"]);
+    const ids = (lim as Record<string, unknown>).ids;
+    if (ids !== undefined) {
+      if (!isPlainObject(ids)) fail(`${sk}.ids`, `must be a mapping of id to limits, got ${show(ids)}`);
+      one.ids = Object.fromEntries(Object.entries(ids as Record<string, unknown>).map(([id, p]) => [id, limitPair(p, `${sk}.ids.${id}`)]));
+    }
+    out[scope] = one;
+  }
+  return out;
+};
+const share: Check = (v, k) => (typeof v === "number" && v >= 0 && v <= 1 ? v : fail(k, `must be a number between 0 and 1, got ${show(v)}`));
 const source: Spec = { header: str, body_field: str, path_param: str };
 const route: Check = (v, k) => {
   if (!isPlainObject(v)) return fail(k, `must be an object with pattern and operation, got ${show(v)}`);
@@ -206,6 +264,7 @@ const SPEC: Spec = {
   server: {
     addr,
     admin_addr: addr,
+    ext_proc_addr: addr,
     workers: int(0, 256),
     shutdown_grace_ms: int(0, 600_000),
     tls: { cert_file: str, key_file: str, client_ca_file: str, require_client_cert: bool },
@@ -282,6 +341,7 @@ const SPEC: Spec = {
     collection: source,
     requested_tokens: source,
     classification: { header: str, data_path: str },
+    tokens: { count_prompt: bool, default_max_output_tokens: int(0, 10_000_000), models_data_path: str },
   },
   budget: {
     scope: oneOf("tenant", "user", "plan", "none"),
@@ -290,6 +350,30 @@ const SPEC: Spec = {
     limits: numberMap,
     plan_limits: numberMap,
     exhausted_status: (v, k) => (v === 429 || v === 402 ? v : fail(k, `must be 429 or 402, got ${show(v)}`)),
+    scopes: (v, k) => {
+      const list = strList(oneOf(...SCOPE_NAMES))(v, k) as string[];
+      if (new Set(list).size !== list.length) fail(k, "lists a scope twice");
+      return list;
+    },
+    rate_window_seconds: int(1, 86_400),
+    scope_limits: scopeLimits,
+    data_path: str,
+    reservation_ttl_seconds: int(1, 86_400),
+    on_expiry: oneOf("charge", "release"),
+    reservation_header: (v, k) => (str(v, k) as string).toLowerCase(),
+    http_settle: bool,
+    store: oneOf("memory", "redis"),
+    redis: {
+      url: (v, k) => {
+        const s = str(v, k) as string;
+        return /^rediss?:\/\//.test(s) ? s : fail(k, `must be a redis:// or rediss:// URL, got ${show(v)}`);
+      },
+      nodes: strList(addr),
+      key_prefix: str,
+      timeout_ms: int(1, 60_000),
+      unavailable: oneOf("fail_closed", "local"),
+      local_share: share,
+    },
   },
   decision_log: {
     enabled: bool,
@@ -324,6 +408,8 @@ function crossCheck(c: ServeConfig): void {
     fail(tls.cert_file ? "server.tls.key_file" : "server.tls.cert_file", "server.tls.cert_file and server.tls.key_file go together");
   if (tls.client_ca_file && !tls.cert_file) fail("server.tls.client_ca_file", "needs server.tls.cert_file and key_file");
   if (tls.require_client_cert && !tls.client_ca_file) fail("server.tls.require_client_cert", "needs server.tls.client_ca_file");
+  const r = c.budget.redis;
+  if (r.url && r.nodes?.length) fail("budget.redis.nodes", "set either budget.redis.url or budget.redis.nodes (a cluster), not both");
   const v = c.bundle.verification;
   const given = (["key", "key_file", "secret_file"] as const).filter((k) => v[k] !== undefined);
   if (given.length > 1) fail(`bundle.verification.${given[1]}`, `set one of key, key_file (a public key) or secret_file (an HMAC secret), not ${given.join(" and ")}`);
@@ -356,7 +442,7 @@ function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>)
 
 /** Maps whose keys are names (not settings) replace rather than merge. */
 function isMapKey(k: string): boolean {
-  return k === "limits" || k === "plan_limits";
+  return k === "limits" || k === "plan_limits" || k === "scope_limits" || k === "ids";
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -4,7 +4,7 @@
  * and decisions that name the upstream for routing.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { CALLS_KEY_PREFIX } from "../../src/authz/call-budget.js";
+import { callCounter } from "../../src/authz/call-budget.js";
 import { MemoryBudgetStore } from "../../src/budget/index.js";
 import { checkRequest, fromStruct } from "./harness.js";
 import { startGateway, type Gateway } from "./gateway.js";
@@ -50,8 +50,8 @@ describe("MCP through the check handler", () => {
     const claims = { ...rex, scope: "tools:destructive" };
     const first = await mcp(claims, [call(1, "delete_repo", { repo: "a" }), call(2, "delete_repo", { repo: "b" })]);
     expect(first.status.code).toBe(0);
-    const state = await store.get(`${CALLS_KEY_PREFIX}tool:acme:delete_repo`, 5, 3600);
-    expect(state.used).toBe(2);
+    const [state] = (await store.inspect("acme", [callCounter({ key: "tool:acme:delete_repo", calls: 1, limit: 5, windowSeconds: 3600 })])).counters;
+    expect(state!.spent + state!.reserved).toBe(2);
     for (let i = 0; i < 3; i++) expect((await mcp(claims, call(10 + i, "delete_repo", { repo: "c" }))).status.code).toBe(0);
     const spent = await mcp(claims, call(20, "delete_repo", { repo: "d" }));
     expect(spent.status.code).toBe(7);

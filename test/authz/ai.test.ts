@@ -32,7 +32,7 @@ describe("compileAiExtractor", () => {
   const data = { regent: { datasets: { "acme-embeddings": { classification: "confidential" }, tickets: "internal" } } };
 
   it("takes the model from the body for OpenAI-style calls", () => {
-    expect(extract("/v1/chat/completions", {}, { model: "gpt-4o", max_tokens: 512 }, data)).toEqual({ operation: "chat", model: "gpt-4o", requested_tokens: 512 });
+    expect(extract("/v1/chat/completions", {}, { model: "gpt-4o", max_tokens: 512 }, data)).toEqual({ operation: "chat", model: "gpt-4o", requested_tokens: 512, max_output_tokens: 512, reserve_tokens: 512 });
   });
 
   it("prefers the path, then the body, then the header", () => {

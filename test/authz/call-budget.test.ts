@@ -1,6 +1,6 @@
 /** reserve_calls: strict reading of the decision field, reservation in order under the calls: prefix. */
 import { describe, expect, it } from "vitest";
-import { callReservations, reserveCalls } from "../../src/authz/call-budget.js";
+import { callCounter, callReservations, reserveCalls } from "../../src/authz/call-budget.js";
 import { mapDecision } from "../../src/authz/decision.js";
 import { MemoryBudgetStore } from "../../src/budget/index.js";
 
@@ -35,17 +35,19 @@ describe("callReservations", () => {
 });
 
 describe("reserveCalls", () => {
-  it("reserves each key under calls: and stops at the first refusal", async () => {
+  it("reserves each key under calls:, and at a refusal releases what it had reserved", async () => {
     const store = new MemoryBudgetStore();
     const list = [
       { key: "a", calls: 1, limit: 3, windowSeconds: 60 },
       { key: "b", calls: 2, limit: 3, windowSeconds: 60 },
     ];
-    expect(await reserveCalls(store, list)).toEqual({ ok: true });
-    const refused = await reserveCalls(store, list);
+    const ctx = (id: string) => ({ tenant: "acme", id, ttlSeconds: 60 });
+    expect(await reserveCalls(store, list, ctx("d1"))).toEqual({ ok: true });
+    const refused = await reserveCalls(store, list, ctx("d2"));
     expect(refused).toMatchObject({ ok: false, key: "b" });
-    expect((await store.get("calls:a", 3, 60)).used).toBe(2);
-    expect((await store.get("calls:b", 3, 60)).used).toBe(2);
-    expect((await store.get("a", 3, 60)).used).toBe(0);
+    const seen = await store.inspect("acme", list.map(callCounter));
+    // d1 holds a=1 and b=2; d2's a was released when b was refused.
+    expect(seen.counters.map((c) => c.spent + c.reserved)).toEqual([1, 2]);
+    expect(seen.counters.map((c) => c.key)).toEqual(["calls:a:60", "calls:b:60"]);
   });
 });

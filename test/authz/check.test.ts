@@ -68,8 +68,9 @@ describe("check handler", () => {
 
   it("answers per fail mode when the budget store is down", async () => {
     const down: BudgetStore = {
-      get: () => Promise.reject(new Error("connection refused")),
+      inspect: () => Promise.reject(new Error("connection refused")),
       reserve: () => Promise.reject(new Error("connection refused")),
+      settle: () => Promise.reject(new Error("connection refused")),
       close: async () => undefined,
     };
     const idp = await TestIdp.create();

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { agentAttributes } from "../../src/authz/agent.js";
 import { parseBody } from "../../src/authz/input.js";
-import type { BudgetStore } from "../../src/budget/index.js";
+import type { BudgetStore, Counter } from "../../src/budget/index.js";
 import { checkRequest } from "./harness.js";
 import { startGateway, type Gateway } from "./gateway.js";
 
@@ -184,9 +184,12 @@ describe("MCP parser fuzz (seeded)", () => {
 describe("MCP pipeline fuzz through the reference policy (seeded)", () => {
   let gw: Gateway;
   let bearer: string;
+  // A store that never refuses, so that every deny the fuzzer sees is the policy's.
+  const free = (counters: Counter[]) => counters.map((c) => ({ key: c.key, limit: c.limit, spent: 0, reserved: 0, remaining: c.limit, window_seconds: c.windowSeconds, reset_at: Date.now() + 1000 }));
   const unlimited: BudgetStore = {
-    get: async (key, limit, windowSeconds) => ({ key, limit, used: 0, remaining: limit, window_seconds: windowSeconds, reset_at: Date.now() + 1000 }),
-    reserve: async (key, _n, limit, windowSeconds) => ({ ok: true, state: { key, limit, used: 0, remaining: limit, window_seconds: windowSeconds, reset_at: 0 } }),
+    inspect: async (_tenant, counters) => ({ counters: free(counters), now: Date.now() }),
+    reserve: async (req) => ({ ok: true, counters: free(req.counters), refused: [], retryAfterSeconds: 0, now: Date.now() }),
+    settle: async () => ({ found: false, reserved: 0, charged: 0 }),
     close: async () => undefined,
   };
 

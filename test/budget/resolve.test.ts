@@ -19,6 +19,8 @@ describe("resolveBudget", () => {
 
   it("keys by user or plan when configured", () => {
     expect(resolveBudget({ ...rules, scope: "user" }, { subject: "alice" })?.key).toBe("user:alice");
+    // Qualified by the tenant, so two tenants' users with the same sub never share a budget.
+    expect(resolveBudget({ ...rules, scope: "user" }, { tenant: "acme", subject: "alice" })?.key).toBe("user:acme/alice");
     expect(resolveBudget({ ...rules, scope: "plan", limits: {} }, { plan: "pro" })).toMatchObject({ key: "plan:pro", limit: 20000 });
   });
 

@@ -45,6 +45,24 @@ describe("examples", () => {
     expect(cluster.typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"].explicit_http_config).toHaveProperty("http2_protocol_options");
   });
 
+  it("examples/regent-redis.yaml is a valid configuration with a Redis budget store", () => {
+    const c = resolveConfig({ fileText: read("examples/regent-redis.yaml"), fileName: "examples/regent-redis.yaml" });
+    expect(c.budget).toMatchObject({ store: "redis", scopes: ["tenant", "user", "agent", "model"], redis: { unavailable: "fail_closed" } });
+    expect(c.server.ext_proc_addr).toBe("127.0.0.1:9192");
+  });
+
+  it("the Envoy config settles budgets through ext_proc after ext_authz, at regent's ext_proc port", () => {
+    const envoy = parse(read("examples/envoy.yaml"));
+    const filters = envoy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.http_filters.map((f: any) => f.name);
+    expect(filters).toEqual(["envoy.filters.http.ext_authz", "envoy.filters.http.ext_proc", "envoy.filters.http.router"]);
+    const cluster = envoy.static_resources.clusters.find((c: any) => c.name === "regent_ext_proc");
+    const port = cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value;
+    const c = resolveConfig({ fileText: read("examples/regent.yaml"), fileName: "examples/regent.yaml" });
+    expect(c.server.ext_proc_addr).toBe(`127.0.0.1:${port}`);
+    const istio = parse(read("examples/istio/envoyfilter-ext-proc.yaml"));
+    expect(istio.spec.configPatches[0].patch.value.typed_config.grpc_service.envoy_grpc.cluster_name).toBe(`outbound|${port}||regent.local`);
+  });
+
   it("the Istio provider and the CUSTOM AuthorizationPolicy name each other", () => {
     const mesh = parse(read("examples/istio/meshconfig.yaml"));
     const provider = mesh.spec.meshConfig.extensionProviders[0];
