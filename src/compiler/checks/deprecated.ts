@@ -8,7 +8,7 @@ import type { Rule } from "../../rego/ast.js";
 import { lookupBuiltin } from "../../builtins/decls.js";
 import { TYPE_ERROR, type ErrorList } from "../errors.js";
 import { callName } from "../rewrite/vars.js";
-import { walkRule } from "./walk.js";
+import { walkRule } from "../ast/walk.js";
 
 export function checkDeprecatedBuiltins(clauses: Iterable<Rule[]>, errors: ErrorList): void {
   for (const chain of clauses) {

@@ -6,7 +6,7 @@
 import type { Module, Rule, Term } from "../../rego/ast.js";
 import { TYPE_ERROR, type ErrorList } from "../errors.js";
 import { isOp } from "../rewrite/vars.js";
-import { walkRule } from "./walk.js";
+import { walkRule } from "../ast/walk.js";
 
 export function checkLiteralShapes(modules: Module[], errors: ErrorList): void {
   for (const m of modules) {

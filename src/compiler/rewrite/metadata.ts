@@ -5,7 +5,7 @@
  * calls them at run time, so any opa-wasm host serves such a policy.
  */
 import type { Annotation, Body, Expr, Location, Module, Rule, Term } from "../../rego/ast.js";
-import { walkRule } from "../checks/walk.js";
+import { walkRule } from "../ast/walk.js";
 import { splitHeadRef } from "../resolve/tree.js";
 import { callName } from "./vars.js";
 

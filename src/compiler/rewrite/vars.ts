@@ -7,6 +7,7 @@
 import type { Body, Expr, Module, RefTerm, Rule, Term, VarTerm, With } from "../../rego/ast.js";
 import { COMPILE_ERROR, ErrorList } from "../errors.js";
 import { subterms } from "../subterms.js";
+import { walkBody, walkTerm, type Visitor } from "../ast/walk.js";
 
 export function originalName(id: string): string {
   const i = id.indexOf("$");
@@ -350,57 +351,18 @@ export function collectVars(t: Term, out: Set<string>): void {
   else for (const x of subterms(t)) collectVars(x, out);
 }
 
-/** Every var in a term or body, closures included. */
+/** Every var in a term or body, closures included (and the vars `some` declares). */
 export function collectVarsDeep(x: Term | Body, out: Set<string>): void {
-  if (Array.isArray(x)) {
-    for (const e of x) {
-      const ex = e.expr;
-      if (ex.type === "term") collectVarsDeep(ex.term, out);
-      else if (ex.type === "some") ex.vars.forEach((v) => out.add(v.name));
-      else {
-        if (ex.key) collectVarsDeep(ex.key, out);
-        collectVarsDeep(ex.value, out);
-        collectVarsDeep(ex.domain, out);
-        if (ex.type === "every") collectVarsDeep(ex.body, out);
-      }
-      for (const w of e.with) collectVarsDeep(w.value, out);
-    }
-    return;
-  }
-  const t = x;
-  switch (t.type) {
-    case "var":
-      out.add(t.name);
-      return;
-    case "ref":
-      t.terms.forEach((y) => collectVarsDeep(y, out));
-      return;
-    case "array":
-    case "set":
-      t.items.forEach((y) => collectVarsDeep(y, out));
-      return;
-    case "object":
-      t.items.forEach(([k, v]) => {
-        collectVarsDeep(k, out);
-        collectVarsDeep(v, out);
-      });
-      return;
-    case "call":
-      t.args.forEach((y) => collectVarsDeep(y, out));
-      return;
-    case "arraycomp":
-    case "setcomp":
-      collectVarsDeep(t.head, out);
-      collectVarsDeep(t.body, out);
-      return;
-    case "objectcomp":
-      collectVarsDeep(t.key, out);
-      collectVarsDeep(t.value, out);
-      collectVarsDeep(t.body, out);
-      return;
-    default:
-      return;
-  }
+  const visitor: Visitor = {
+    expr: (e) => {
+      if (e.expr.type === "some") for (const v of e.expr.vars) out.add(v.name);
+    },
+    term: (t) => {
+      if (t.type === "var") out.add(t.name);
+    },
+  };
+  if (Array.isArray(x)) walkBody(x, visitor);
+  else walkTerm(x, visitor);
 }
 
 /**

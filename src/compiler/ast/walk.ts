@@ -1,6 +1,6 @@
 /**
- * Walks every expression and term of a rule clause, comprehension and `every` bodies included,
- * so that each check stage is a visitor of a few lines.
+ * The compiler stages' shared AST walker: every expression and term of a rule clause,
+ * comprehension and `every` bodies included, so that each stage's check is a visitor of a few lines.
  */
 import type { Body, Expr, Rule, Term } from "../../rego/ast.js";
 import { subterms } from "../subterms.js";
