@@ -10,18 +10,7 @@ import { parseBody } from "../../src/authz/input.js";
 import type { BudgetStore, Counter } from "../../src/budget/index.js";
 import { checkRequest } from "./harness.js";
 import { startGateway, type Gateway } from "./gateway.js";
-
-/** mulberry32: small, fast and the same on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/rng.js";
 
 const SEED = 0x16_0c;
 const MAX_BODY = 65_536;

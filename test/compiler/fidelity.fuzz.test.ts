@@ -6,18 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compiler/index.js";
 import { loadPolicy, type LoadedPolicy } from "../../src/evaluator/index.js";
 import { compileErrors } from "./helpers.js";
-
-/** mulberry32: small, fast and reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../support/rng.js";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
