@@ -6,7 +6,7 @@
 import type { Command } from "commander";
 import { readFile } from "node:fs/promises";
 import { compile } from "../compiler/index.js";
-import { queryModule, refQueryEntrypoint } from "../compiler/query.js";
+import { EXPRESSION_VALUES, queryModule, refQueryEntrypoint } from "../compiler/query.js";
 import { loadPolicy } from "../evaluator/index.js";
 import { collectData, collectPath, type Collected } from "../bundle/build.js";
 import { dataPathOf, insertData, parseDataFile, type DataObject } from "../bundle/data.js";
@@ -43,11 +43,13 @@ export async function runEval(query: string, opts: EvalOptions, cwd = process.cw
     const refEntrypoint = refQueryEntrypoint(query);
     const modules = [...collected.modules];
     let entrypoint: string;
+    let captured: boolean[] = [];
     if (refEntrypoint !== null) entrypoint = refEntrypoint;
     else {
       const q = queryModule(query);
       modules.push({ path: "query.rego", source: q.source });
       entrypoint = q.entrypoint;
+      captured = q.captured;
     }
     const { wasm } = await compile({ modules, entrypoints: [entrypoint], annotatedEntrypoints: false });
     const policy = await loadPolicy(wasm);
@@ -60,16 +62,21 @@ export async function runEval(query: string, opts: EvalOptions, cwd = process.cw
       result = rs.map((r) => ({ expressions: [{ value: r.result, ...exprs[0]! }] }));
     } else {
       const solutions = rs.length > 0 ? (rs[0]!.result as Record<string, unknown>[]) : [];
-      result = solutions.map((b) => ({
-        expressions: exprs.map((x) => ({ value: true, ...x })),
-        ...(Object.keys(b).length > 0 ? { bindings: b } : {}),
-      }));
+      result = solutions.map((solution) => {
+        const { [EXPRESSION_VALUES]: values, ...b } = solution;
+        const own = [...(values as unknown[])];
+        return {
+          // As `opa eval`: an expression with a value of its own shows it; a test that held shows true.
+          expressions: exprs.map((x, i) => ({ value: captured[i] ? own.shift() : true, ...x })),
+          ...(Object.keys(b).length > 0 ? { bindings: b } : {}),
+        };
+      });
     }
     if (format === "json") {
       return { code: 0, stdout: JSON.stringify(result.length > 0 ? { result } : {}, null, 2) + "\n", stderr: "" };
     }
     if (result.length === 0) return { code: 0, stdout: "undefined\n", stderr: "" };
-    const lines = result.map((r) => JSON.stringify(r.bindings ?? r.expressions[0]!.value, null, 2));
+    const lines = result.map((r) => JSON.stringify(r.bindings ?? (r.expressions.length === 1 ? r.expressions[0]!.value : r.expressions.map((e) => e.value)), null, 2));
     return { code: 0, stdout: lines.join("\n") + "\n", stderr: "" };
   } catch (err) {
     return { code: err instanceof RegentErrors || err instanceof RegentError ? 1 : 2, stdout: "", stderr: describe(err, query) };

@@ -5,7 +5,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { compile } from "../compiler/index.js";
-import { queryModule, ruleQuery } from "../compiler/query.js";
+import { EXPRESSION_VALUES, queryModule, ruleQuery } from "../compiler/query.js";
 import { loadPolicy as sdkLoadPolicy } from "@open-policy-agent/opa-wasm";
 import { loadPolicy, toRegentError } from "../evaluator/index.js";
 import { hostBuiltins, strictHostBuiltins } from "../builtins/index.js";
@@ -72,7 +72,7 @@ export async function runEvalCase(c: EvalCaseInput, host: Host = "regent"): Prom
     policy.setData(c.data ?? {});
     const rs = policy.evaluate(input, entrypoint);
     if (direct) bindings = rs.length > 0 ? [{ [direct.variable]: rs[0]!.result }] : [];
-    else bindings = rs.length > 0 ? (rs[0]!.result as unknown[]) : [];
+    else bindings = rs.length > 0 ? (rs[0]!.result as Record<string, unknown>[]).map(({ [EXPRESSION_VALUES]: _values, ...b }) => b) : [];
   } catch (e) {
     return apart(compareError(c, e), sdkDependent);
   }

@@ -31,6 +31,24 @@ describe("regent eval", () => {
     expect(JSON.parse(u.stdout)).toEqual({});
   });
 
+  it("prints the value of any expression, as opa eval does, not just true", async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "q.json"), JSON.stringify({ user: "ann", xs: [1, 2, 3] }));
+    const values = async (q: string) =>
+      (JSON.parse((await runEval(q, { input: "q.json" }, dir)).stdout).result ?? []).map((r: { expressions: { value: unknown }[]; bindings?: unknown }) => [
+        r.expressions.map((e) => e.value),
+        r.bindings,
+      ]);
+    expect(await values("input.user")).toEqual([[["ann"], undefined]]);
+    expect(await values("1 + 1")).toEqual([[[2], undefined]]);
+    expect(await values("count(input.xs)")).toEqual([[[3], undefined]]);
+    expect(await values("[1, 2][_]")).toEqual([[[1], undefined], [[2], undefined]]);
+    expect(await values("x := input.xs[_]; x > 2")).toEqual([[[true, true], { x: 3 }]]);
+    expect(await values("input.nope")).toEqual([]);
+    expect(await values("count(input.xs) > 5")).toEqual([]);
+    expect((await runEval("input.user", { input: "q.json", format: "pretty" }, dir)).stdout).toBe('"ann"\n');
+  });
+
   it("reports compile errors with their location and exits 1", async () => {
     const dir = workspace();
     writeFileSync(join(dir, "bad.rego"), "package bad\n\np if { x > 1 }\n");
