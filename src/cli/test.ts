@@ -10,7 +10,7 @@ import { dataPathOf, insertData, parseDataFile } from "../bundle/data.js";
 import { runTests } from "../tester/runner.js";
 import { formatText, summarize, toJson } from "../tester/report.js";
 import { measureCoverage, formatCoverage } from "../tester/coverage.js";
-import { testerError } from "../tester/errors.js";
+import { TESTER_ERROR_CODES, testerError } from "../tester/errors.js";
 import { emit, errorResult, type CliResult } from "./verify.js";
 
 export interface TestCliOptions {
@@ -20,6 +20,7 @@ export interface TestCliOptions {
   coverage?: boolean;
   data?: string[];
   cwd?: string;
+  failOnEmpty?: boolean;
 }
 
 /** Loads .rego files (tests included) and data files from the paths, `-d` data on top. */
@@ -72,6 +73,10 @@ export async function runTestCommand(paths: string[], options: TestCliOptions): 
     return { code, stdout, stderr: "" };
   } catch (err) {
     if (err instanceof RegentErrors) return compileErrors(err, json);
+    // No tests is a success, as for `opa test`, unless the caller asks for at least one.
+    if (err instanceof RegentError && err.code === TESTER_ERROR_CODES.noTests && !options.failOnEmpty) {
+      return { code: 0, stdout: json ? JSON.stringify(toJson([]), null, 2) + "\n" : "", stderr: `${err.message}\n` };
+    }
     return errorResult(err, options.format);
   }
 }
@@ -86,6 +91,7 @@ export function register(program: Command): void {
     .option("-d, --data <path>", "extra data file or folder, repeatable", (v: string, prev: string[] = []) => [...prev, v])
     .option("--format <format>", "text or json", "text")
     .option("-c, --coverage", "report covered and not covered lines per file")
+    .option("--fail-on-empty", "exit 1 when no test rule is found (by default that is not an error)")
     .action(async (paths: string[], opts: TestCliOptions) => {
       emit(await runTestCommand(paths, opts));
     });

@@ -1,7 +1,7 @@
 /**
  * `regent test`: the reference policies pass; a deliberately failing test is reported with its
  * file:row:col; -v lists every test with a duration; --run, --format json and --coverage;
- * exit codes 0 (pass), 2 (failure), 1 (compile error).
+ * exit codes 0 (pass, or no tests), 2 (failure), 1 (compile error, or no tests with --fail-on-empty).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -55,6 +55,19 @@ describe("regent test", () => {
     expect(r.stderr).toMatch(/1 error occurred:\nbad_test\.rego:4:\d+: rego_unsafe_var_error/);
     expect((await runTestCommand(["p"], { cwd: dir, run: "(" })).stderr).toMatch(/tester_usage_error: --run "\(" is not a valid regular expression/);
     expect((await runTestCommand(["nope"], { cwd: dir })).stderr).toMatch(/tester_input_error: input .*nope: no such file or folder/);
+  }, 120_000);
+
+  it("reports a broken module with no tests as its error, and no tests as success unless --fail-on-empty", async () => {
+    await writeFile(join(dir, "broken.rego"), "package broken\n\np if { y > 1 }\n");
+    const broken = await runTestCommand(["broken.rego"], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/broken\.rego:3:8: rego_unsafe_var_error: var y is unsafe/);
+    await writeFile(join(dir, "plain.rego"), "package plain\n\nq := 1\n");
+    expect(await runTestCommand(["plain.rego"], { cwd: dir })).toMatchObject({ code: 0, stdout: "", stderr: "no test rules (test_*) found\n" });
+    expect(JSON.parse((await runTestCommand(["plain.rego"], { cwd: dir, format: "json" })).stdout).summary.total).toBe(0);
+    const strict = await runTestCommand(["plain.rego"], { cwd: dir, failOnEmpty: true });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/tester_no_tests_error: no test rules/);
   }, 120_000);
 
   it("runs through commander in a real process", () => {
