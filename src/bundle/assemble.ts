@@ -75,7 +75,7 @@ export async function assembleBundle(sources: BuildSources): Promise<BuildResult
 
   // Loaded on demand so that readers of bundles (the sidecar) never load the compiler.
   const { compile } = await import("../compiler/index.js");
-  const compiled = await compile({ modules: sources.modules, entrypoints: sources.entrypoints });
+  const compiled = await compile({ modules: sources.modules, entrypoints: sources.entrypoints, requireEntrypointRules: true });
   const entrypoints = Object.keys(compiled.entrypoints).sort();
   const roots = (sources.roots ?? [""]).map((r) => r.replace(/^\/+|\/+$/g, ""));
   checkRoots(sources, roots, entrypoints, data);

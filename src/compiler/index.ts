@@ -19,6 +19,8 @@ export interface CompileOptions {
   /** Add the rules annotated `entrypoint: true` (METADATA) as entrypoints. Default true. */
   annotatedEntrypoints?: boolean;
   capabilities?: Capabilities;
+  /** Refuse an entrypoint that names no rule or package, as `regent build` does. Default false. */
+  requireEntrypointRules?: boolean;
 }
 
 export interface CompileResult {

@@ -53,14 +53,17 @@ export function annotatedEntrypoints(modules: Module[]): string[] {
 }
 
 /** Runs the front end and the stages up to the IR. */
-export function planModules(modules: Module[], entrypoints: string[], options: { capabilities?: Capabilities } = {}): Policy {
+export function planModules(modules: Module[], entrypoints: string[], options: { capabilities?: Capabilities; requireEntrypointRules?: boolean } = {}): Policy {
   const errors = new ErrorList();
   const names = [...new Set(entrypoints.map((e) => entrypointPath(e).join("/")))];
   if (names.length === 0) errors.add(COMPILE_ERROR, "no entrypoints: give at least one (e.g. -e envoy/authz/allow)", undefined);
   const c: Compilation = {
     modules,
     entrypoints: names.map((n) => (n === "" ? [] : n.split("/"))),
-    options: { hostBuiltins: options.capabilities?.builtins ? new Set(options.capabilities.builtins) : undefined },
+    options: {
+      hostBuiltins: options.capabilities?.builtins ? new Set(options.capabilities.builtins) : undefined,
+      requireEntrypointRules: options.requireEntrypointRules,
+    },
     errors,
   };
   if (errors.length === 0) runStages(c);

@@ -6,7 +6,7 @@
 import type { Module, Rule } from "../rego/ast.js";
 import { lookupBuiltin } from "../builtins/decls.js";
 import type { Policy } from "./ir/ir.js";
-import { ErrorList } from "./errors.js";
+import { COMPILE_ERROR, ErrorList } from "./errors.js";
 import { checkDeprecatedBuiltins } from "./checks/deprecated.js";
 import { checkLiteralShapes } from "./checks/literal-shapes.js";
 import { checkRootDocumentOverrides } from "./checks/root-overrides.js";
@@ -45,6 +45,7 @@ export const STAGES: Stage[] = [
   { name: "CheckDeprecatedBuiltins", run: (c) => checkDeprecatedBuiltins(c.clauses!.values(), c.errors) },
   { name: "CheckSafety", run: checkSafety },
   { name: "CheckRecursion", run: checkRecursion },
+  { name: "CheckEntrypoints", run: checkEntrypoints },
   { name: "Plan", run: plan },
 ];
 
@@ -113,6 +114,23 @@ function checkRecursion(c: Compilation): void {
     ),
   );
   c.graph.checkRecursion(c.errors);
+}
+
+/** With `requireEntrypointRules`, every entrypoint must reach a package or a rule (or a path inside a rule's value). */
+function checkEntrypoints(c: Compilation): void {
+  if (!c.options.requireEntrypointRules) return;
+  for (const path of c.entrypoints) {
+    let node = c.tree!;
+    for (const key of path) {
+      if (node.rules.length > 0) break;
+      const child = node.children.get(key);
+      if (!child) {
+        c.errors.add(COMPILE_ERROR, `entrypoint ${path.join("/")} does not refer to a rule or a package`, undefined);
+        break;
+      }
+      node = child;
+    }
+  }
 }
 
 function plan(c: Compilation): void {

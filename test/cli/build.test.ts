@@ -42,6 +42,13 @@ describe("regent build", () => {
     await rm(join(dir, "p", "bad.rego"));
   });
 
+  it("refuses an entrypoint that names no rule or package, and accepts a package or a path into a rule's value", async () => {
+    const r = await runBuild(["p"], { entrypoint: ["a/nosuch"], output: join(dir, "x.tar.gz"), cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rego_compile_error: entrypoint a\/nosuch does not refer to a rule or a package/);
+    expect((await runBuild(["p"], { entrypoint: ["a"], output: join(dir, "x.tar.gz"), cwd: dir })).code).toBe(0);
+  });
+
   it("refuses other targets and missing inputs", async () => {
     expect((await runBuild(["p"], { target: "plan", cwd: dir })).stderr).toMatch(/bundle_usage_error: -t plan is not supported/);
     expect((await runBuild([], { cwd: dir })).stderr).toMatch(/give policy paths and\/or --bundle/);

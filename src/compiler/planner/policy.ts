@@ -19,6 +19,8 @@ const local = (l: Local): Operand => ({ type: "local", local: l });
 export interface PlannerOptions {
   /** Host built-ins the runtime environment provides; undefined means all declared ones. */
   hostBuiltins?: ReadonlySet<string>;
+  /** Refuse an entrypoint that names no rule or package (a typo would otherwise plan base data). */
+  requireEntrypointRules?: boolean;
 }
 
 export class PolicyPlanner {
