@@ -1,10 +1,11 @@
 /**
- * `regent check <paths...>`: parses every `.rego` file under the paths and prints every
- * error (with the offending line and a caret, or as JSON). Exit code 1 on any error, else 0.
+ * `regent check <paths...>`: parses and compiles every `.rego` file under the paths and prints
+ * every error (with the offending line and a caret, or as JSON). Exit code 1 on any error, else 0.
  */
 import type { Command } from "commander";
 import { formatWithSource, RegentError } from "../errors.js";
 import { cliError } from "./errors.js";
+import { checkModules } from "../compiler/plan.js";
 import { loadModules } from "./files.js";
 
 export interface CliResult {
@@ -31,7 +32,10 @@ export async function runCheck(paths: string[], opts: CheckOptions = {}): Promis
   } catch (err) {
     return { code: 2, stdout: "", stderr: `${(err as RegentError).toString()}\n` };
   }
-  const { files, errors } = await loadModules(paths);
+  const { files, modules, errors } = await loadModules(paths);
+  // Files that parse are compiled too (every stage up to planning, no wasm): unsafe variables,
+  // unknown functions, arities and the other compile errors fail the check, as in `opa check`.
+  if (errors.length === 0) errors.push(...checkModules(modules));
   if (format === "json") {
     const out = { files: files.length, errors: errors.map((e) => e.toJSON()) };
     return { code: errors.length ? 1 : 0, stdout: JSON.stringify(out, null, 2) + "\n", stderr: "" };
@@ -49,7 +53,7 @@ export async function runCheck(paths: string[], opts: CheckOptions = {}): Promis
 export function register(program: Command): void {
   program
     .command("check")
-    .description("parse every .rego file under the given paths (folders are searched recursively) and report all errors")
+    .description("parse and compile every .rego file under the given paths (folders are searched recursively) and report all errors")
     .argument("<paths...>", "files or folders")
     .option("--format <format>", "output format: text or json", "text")
     .action(async (paths: string[], opts: CheckOptions) => {

@@ -2,7 +2,7 @@
  * The front half of the compiler as pure functions: sources → AST → stages → IR. `compile()`
  * (index.ts) adds the wasm backend; tests and `regent build --dump-ir` stop here.
  */
-import { RegentErrors } from "../errors.js";
+import { RegentErrors, type RegentError } from "../errors.js";
 import { parseModule } from "../rego/index.js";
 import type { Module } from "../rego/ast.js";
 import type { Policy } from "./ir/ir.js";
@@ -50,6 +50,40 @@ export function annotatedEntrypoints(modules: Module[]): string[] {
     }
   }
   return out;
+}
+
+/** Every rule that is not a function, as an entrypoint (`pkg/rule`, the ground part of its head). */
+export function ruleEntrypoints(modules: Module[]): string[] {
+  const out = new Set<string>();
+  for (const m of modules) {
+    for (const r of m.rules) {
+      if (r.head.args !== null) continue;
+      const parts = [...m.package.path];
+      for (const [i, t] of r.head.ref.entries()) {
+        if (i === 0 && t.type === "var") parts.push(t.name);
+        else if (t.type === "string") parts.push(t.value);
+        else break;
+      }
+      out.add(parts.join("/"));
+    }
+  }
+  return [...out];
+}
+
+/**
+ * Every compile error of the modules (the stages up to planning, every rule planned, no wasm):
+ * what `regent check` reports beyond parse errors. Empty when they compile.
+ */
+export function checkModules(modules: Module[]): RegentError[] {
+  const entrypoints = ruleEntrypoints(modules);
+  if (entrypoints.length === 0) return [];
+  try {
+    planModules(modules, entrypoints);
+    return [];
+  } catch (err) {
+    if (err instanceof RegentErrors) return err.errors;
+    throw err;
+  }
 }
 
 /** Runs the front end and the stages up to the IR. */

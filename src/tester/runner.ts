@@ -5,9 +5,10 @@
  */
 import { performance } from "node:perf_hooks";
 import { compile, parseSources } from "../compiler/index.js";
+import { ruleEntrypoints } from "../compiler/plan.js";
 import { RegentError } from "../errors.js";
 import { loadPolicy, type LoadedPolicy } from "../evaluator/index.js";
-import type { Module, Term } from "../rego/ast.js";
+import type { Module } from "../rego/ast.js";
 import { discoverTests, type TestCase } from "./discover.js";
 import { testerError } from "./errors.js";
 
@@ -64,17 +65,6 @@ export function runOne(policy: LoadedPolicy, test: TestCase): TestResult {
   return { ...test, status, reason, durationNs: Math.round((performance.now() - t0) * 1e6) };
 }
 
-/** A rule's entrypoint (`pkg/rule`): the package and the ground part of its head. */
-function rulePath(pkg: string[], ref: Term[]): string {
-  const parts = [...pkg];
-  for (const [i, t] of ref.entries()) {
-    if (i === 0 && t.type === "var") parts.push(t.name);
-    else if (t.type === "string") parts.push(t.value);
-    else break;
-  }
-  return parts.join("/");
-}
-
 /**
  * Parses, discovers, compiles all selected tests at once and runs them. Parse and compile
  * errors are thrown as `RegentErrors` (the CLI exits 1 on them).
@@ -84,7 +74,7 @@ export async function runTests(sources: { path: string; source: string }[], data
   const all = discoverTests(modules).filter((t) => !options.run || options.run.test(t.name));
   if (all.length === 0) {
     // Compile every rule anyway: a broken module must be reported as what it is, not as "no tests".
-    const rules = [...new Set(modules.flatMap((m) => m.rules.filter((r) => r.head.args === null).map((r) => rulePath(m.package.path, r.head.ref))))];
+    const rules = ruleEntrypoints(modules);
     if (rules.length > 0) await compile({ modules: sources, entrypoints: rules, annotatedEntrypoints: false });
     throw testerError("noTests", options.run ? `no tests match --run ${options.run.source}` : "no test rules (test_*) found");
   }

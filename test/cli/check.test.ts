@@ -47,6 +47,15 @@ describe("regent check", () => {
     expect(r.stderr).toMatch(/2 errors in 1 file checked\n$/);
   });
 
+  it("compiles what parses, and reports compile errors (unsafe variables, unknown functions) as opa check does", () => {
+    writeFileSync(join(dir, "unsafe.rego"), "package u\n\np if { y > 1 }\n");
+    const r = regent("check", "unsafe.rego");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("unsafe.rego:3:8: rego_unsafe_var_error: var y is unsafe\n\tp if { y > 1 }\n\t       ^\n");
+    writeFileSync(join(dir, "unknown.rego"), "package k\n\nq := nope(1)\n");
+    expect(regent("check", "unknown.rego").stderr).toMatch(/unknown\.rego:3:6: rego_type_error: undefined function nope/);
+  });
+
   it("names a non-UTF-8 file and the position of its first bad byte", () => {
     const r = regent("check", "bad");
     expect(r.code).toBe(1);
