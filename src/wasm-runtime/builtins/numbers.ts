@@ -9,7 +9,7 @@ import {
   TYPE_NULL, TYPE_BOOLEAN, TYPE_NUMBER, TYPE_STRING, NUM_INT, NUM_REF,
 } from "../value";
 import { alloc } from "../alloc";
-import { need_number, type_error, raw_type_error, builtin_fail, regent_strict_builtin_errors } from "./lib/args";
+import { need_number, type_error, raw_type_error, builtin_fail } from "./lib/args";
 import { is_exact_int, int_value, intFits, number_from_u128 } from "./lib/bigint";
 
 export function builtin_abs(a: usize): usize {
@@ -192,10 +192,7 @@ export function builtin_to_number(a: usize): usize {
   const p = string_ptr(a);
   const len = string_len(a);
   // OPA refuses Go's NaN and infinity spellings: undefined, or a type error in strict mode.
-  if (isNanOrInf(p, len)) {
-    if (regent_strict_builtin_errors != 0) return type_error("to_number", 1, "valid number string", a);
-    return 0;
-  }
+  if (isNanOrInf(p, len)) return type_error("to_number", 1, "valid number string", a);
   let v: usize;
   if (isJsonNumber(p, len)) {
     v = number_ref(p, len);
