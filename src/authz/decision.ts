@@ -19,6 +19,8 @@ export interface Outcome {
   reason?: string;
   reserveTokens?: number;
   budgetExhaustedStatus?: number;
+  /** `code: message` when the sidecar refused the request itself (a limit, an unreadable request). */
+  refusal?: string;
 }
 
 export interface HeaderValueOption {

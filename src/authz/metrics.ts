@@ -15,6 +15,8 @@ export class Metrics {
   readonly bundleInfo: Gauge<"revision">;
   readonly bundleActivatedAt: Gauge;
   readonly evalErrors: Counter;
+  readonly refusals: Counter<"limit">;
+  readonly limitRejections: Counter<"limit">;
   private activatedAt = 0;
 
   constructor() {
@@ -31,6 +33,13 @@ export class Metrics {
     this.budgetRejections = new Counter({ name: "regent_budget_rejections_total", help: "Allowed requests denied because the token budget was spent.", labelNames: ["scope"], registers });
     this.bundleActivations = new Counter({ name: "regent_bundle_activations_total", help: "Bundle activations by result (activated, rejected).", labelNames: ["result"], registers });
     this.evalErrors = new Counter({ name: "regent_eval_errors_total", help: "Policy evaluation errors (each answered per fail mode).", registers });
+    this.refusals = new Counter({ name: "regent_request_refusals_total", help: "Requests denied before evaluation because they were over a limit or unreadable, by limit.", labelNames: ["limit"], registers });
+    this.limitRejections = new Counter({
+      name: "regent_limit_rejections_total",
+      help: "Bundles, key sets and budget calls refused or cut short by a configured limit, by limit.",
+      labelNames: ["limit"],
+      registers,
+    });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
