@@ -67,6 +67,20 @@ export class JwksKeySource {
     }
   };
 
+  /**
+   * Starts a reload in the background when the key set is older than the cache age. The
+   * verifier calls it on cache hits too: traffic made only of cached tokens must still see a
+   * withdrawn key within one refresh.
+   */
+  refreshIfStale(): void {
+    if (this.set && this.now() - this.loadedAt > this.opts.cacheSeconds * 1000) void this.refresh(true);
+  }
+
+  /** Resolves when no reload is running (tests and shutdown wait on it). */
+  whenIdle(): Promise<void> {
+    return this.inflight ?? Promise.resolve();
+  }
+
   onWithdrawn(listener: KeysWithdrawn): void {
     this.listeners.push(listener);
   }

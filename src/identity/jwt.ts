@@ -5,6 +5,7 @@
  * the hot path verifies a token once; a token leaves the cache when its key leaves the JWKS.
  * Before any signature check a token must be canonical base64url and its claims shallow.
  */
+import { createHash } from "node:crypto";
 import { errors, jwtVerify, type JWTPayload } from "jose";
 import { ExpiringCache } from "./cache.js";
 import { JwksUnavailable, NO_KID, type JwksKeySource } from "./jwks.js";
@@ -64,6 +65,8 @@ export class TokenVerifier {
   private readonly inflight = new Map<string, Promise<VerifyResult>>();
 
   private readonly typ: Set<string> | undefined;
+  /** Counts key withdrawals: a check that straddles one is answered but not cached. */
+  private withdrawals = 0;
 
   constructor(private readonly opts: VerifierOptions) {
     this.cache = new ExpiringCache(opts.cacheSize, opts.cacheBytes);
@@ -72,6 +75,7 @@ export class TokenVerifier {
     this.typ = opts.typ?.length ? new Set(opts.typ.map(normalizeTyp)) : undefined;
     // A withdrawn key takes every token it verified out of the cache at once.
     opts.keys.onWithdrawn((kids) => {
+      this.withdrawals++;
       this.cache.deleteWhere((r) => r.ok && kids.has(r.kid ?? NO_KID));
     });
   }
@@ -86,30 +90,35 @@ export class TokenVerifier {
 
   /** Synchronous cache probe: the hot path avoids a promise when the token is known. */
   cached(token: string): VerifyResult | undefined {
-    return this.cache.get(token, this.now());
+    this.opts.keys.refreshIfStale();
+    return this.cache.get(cacheKey(token), this.now());
   }
 
   async verify(token: string): Promise<VerifyResult> {
-    const hit = this.cache.get(token, this.now());
+    this.opts.keys.refreshIfStale();
+    const key = cacheKey(token);
+    const hit = this.cache.get(key, this.now());
     if (hit) return hit;
     // A burst of requests with a new token shares one signature check.
-    let pending = this.inflight.get(token);
+    let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.verifyAndCache(token).finally(() => this.inflight.delete(token));
-      this.inflight.set(token, pending);
+      pending = this.verifyAndCache(token, key).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
     }
     return pending;
   }
 
-  private async verifyAndCache(token: string): Promise<VerifyResult> {
+  private async verifyAndCache(token: string, key: string): Promise<VerifyResult> {
+    const before = this.withdrawals;
     const result = await this.verifyUncached(token);
     const now = this.now();
+    if (result.ok && before !== this.withdrawals) return result;
     if (result.ok) {
       const exp = typeof result.claims.exp === "number" ? result.claims.exp * 1000 + this.opts.clockToleranceSeconds * 1000 : now + NO_EXP_TTL_MS;
-      // The claims cost about what their base64 text does; the result object adds the rest.
-      this.cache.set(token, result, Math.min(exp, now + 24 * 3600_000), now, token.length * 2);
+      // The claims cost about twice their base64 text once parsed into objects.
+      this.cache.set(key, result, Math.min(exp, now + 24 * 3600_000), now, token.length * 2);
     } else if (STICKY_FAILURES.has(result.reason)) {
-      this.cache.set(token, result, now + FAILURE_TTL_MS, now, 64);
+      this.cache.set(key, result, now + FAILURE_TTL_MS, now, 64 + result.detail.length);
     }
     return result;
   }
@@ -119,6 +128,7 @@ export class TokenVerifier {
     if (parts.length !== 3) return fail("malformed_token", "a JWS has three segments");
     // One spelling per token: padding, other alphabets and stray trailing bits are refused.
     if (!parts.every(canonicalBase64url)) return fail("malformed_token", "a segment is not canonical base64url");
+    if (parts[0]!.length > MAX_HEADER_CHARS) return fail("malformed_token", "the protected header is too large");
     let header: Record<string, unknown>;
     try {
       header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as Record<string, unknown>;
@@ -152,17 +162,37 @@ export class TokenVerifier {
   }
 }
 
+/**
+ * The cache is keyed by the token's SHA-256, never the token itself: what a caller sends is not
+ * what the cache keeps, so a flood of large garbage tokens costs a few hundred bytes each.
+ */
+function cacheKey(token: string): string {
+  return createHash("sha256").update(token).digest("base64url");
+}
+
 /** RFC 7515 §4.1.9: "JWT" and "application/jwt" name the same type; compared case-insensitively. */
 function normalizeTyp(t: string): string {
   const l = t.toLowerCase();
   return l.startsWith("application/") ? l.slice("application/".length) : l;
 }
 
-/** Base64url without padding whose last character carries no stray bits (RFC 7515 §2, RFC 4648 §3.5). */
+/**
+ * Base64url without padding whose last character carries no stray bits (RFC 7515 §2, RFC 4648
+ * §3.5). Checked in place, without decoding: garbage tokens must not cost an allocation each.
+ */
 export function canonicalBase64url(seg: string): boolean {
-  if (!/^[A-Za-z0-9_-]*$/.test(seg) || seg.length % 4 === 1) return false;
-  return Buffer.from(seg, "base64url").toString("base64url") === seg;
+  const rem = seg.length % 4;
+  if (rem === 1 || !/^[A-Za-z0-9_-]*$/.test(seg)) return false;
+  if (rem === 0) return true;
+  const v = B64URL.indexOf(seg[seg.length - 1]!);
+  // 2 characters carry 12 bits for 8 (4 spare), 3 carry 18 for 16 (2 spare): the spare bits are 0.
+  return rem === 2 ? (v & 0x0f) === 0 : (v & 0x03) === 0;
 }
+
+const B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/** A protected header is a few fields; a larger one is refused before it is decoded. */
+const MAX_HEADER_CHARS = 4096;
 
 function fail(reason: FailureReason, detail: string): VerifyResult {
   return { ok: false, reason, detail };
