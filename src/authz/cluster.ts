@@ -32,7 +32,8 @@ class IpcBudgetStore implements BudgetStore {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
 
-  constructor() {
+  /** A primary that never answers must not hold a Check forever: each call has a deadline (limits.budget_call_timeout_ms). */
+  constructor(private readonly timeoutMs: number, private readonly onTimeout?: () => void) {
     process.on("message", (m: Msg) => {
       if (m?.t !== "budget-r") return;
       const p = this.pending.get(m.id!);
@@ -46,10 +47,20 @@ class IpcBudgetStore implements BudgetStore {
   private call<T>(op: string, args: unknown[]): Promise<T> {
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: never) => void, reject });
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        this.onTimeout?.();
+        reject(new RegentError(BUDGET_STORE, `the primary did not answer the budget ${op} within ${this.timeoutMs} ms (limits.budget_call_timeout_ms)`));
+      }, this.timeoutMs);
+      timer.unref();
+      const settle = <A>(f: (a: A) => void) => (a: A): void => {
+        clearTimeout(timer);
+        f(a);
+      };
+      this.pending.set(id, { resolve: settle(resolve as (v: never) => void), reject: settle(reject) });
       process.send!({ t: "budget", id, op, args }, undefined, undefined, (err) => {
-        if (err) {
-          this.pending.delete(id);
+        if (err && this.pending.delete(id)) {
+          clearTimeout(timer);
           reject(new RegentError(BUDGET_STORE, `primary unreachable: ${err.message}`));
         }
       });
@@ -79,7 +90,7 @@ export function workerConfig(): ServeConfig {
 }
 
 export async function runWorker(config: ServeConfig, logger: Logger): Promise<void> {
-  const budget = new IpcBudgetStore();
+  const budget = new IpcBudgetStore(config.limits.budget_call_timeout_ms, () => plane.metrics.limitRejections.inc({ limit: "budget_call_timeout_ms" }));
   const plane = await createDataPlane(config, budget, logger);
   let queue = Promise.resolve();
   process.on("message", (m: Msg) => {
@@ -222,6 +233,7 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
       metrics.bundleActivated(probe.revision, probe.activatedAt);
     },
     () => metrics.bundleActivations.inc({ result: "rejected" }),
+    (limit) => metrics.limitRejections.inc({ limit }),
   );
 
   const admin = new AdminServer({

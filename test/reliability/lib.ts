@@ -45,3 +45,42 @@ export async function pathBundle(revision: string): Promise<Uint8Array> {
   const wasm = await compilePolicy([{ path: "p.rego", source: PATH_POLICY }]);
   return buildBundle({ wasm, data: {}, revision });
 }
+
+/**
+ * A .tar.gz built by streaming: each entry is `size` bytes of `fill` (zeros by default) or the
+ * given bytes, so a 250 MiB entry or a gigabyte bomb costs only its compressed size in memory.
+ */
+export async function streamedTarGz(entries: { name: string; size?: number; bytes?: Uint8Array }[]): Promise<Uint8Array> {
+  const tar = await import("tar-stream");
+  const { createGzip } = await import("node:zlib");
+  const pack = tar.pack();
+  const gzip = createGzip({ level: 6 });
+  const out: Buffer[] = [];
+  gzip.on("data", (c: Buffer) => out.push(c));
+  const finished = new Promise<void>((r, j) => (gzip.on("end", () => r()), gzip.on("error", j)));
+  (pack as unknown as NodeJS.ReadableStream).pipe(gzip);
+  const zeros = Buffer.alloc(1024 * 1024);
+  for (const e of entries) {
+    if (e.bytes) {
+      await new Promise<void>((r, j) => pack.entry({ name: e.name, size: e.bytes!.length }, Buffer.from(e.bytes!), (err) => (err ? j(err) : r())));
+      continue;
+    }
+    const size = e.size ?? 0;
+    await new Promise<void>((resolve, reject) => {
+      const w = pack.entry({ name: e.name, size }, (err) => (err ? reject(err) : resolve()));
+      let left = size;
+      const pump = (): void => {
+        while (left > 0) {
+          const n = Math.min(left, zeros.length);
+          left -= n;
+          if (!w.write(zeros.subarray(0, n))) return void w.once("drain", pump);
+        }
+        (w as unknown as { end(): void }).end();
+      };
+      pump();
+    });
+  }
+  pack.finalize();
+  await finished;
+  return new Uint8Array(Buffer.concat(out));
+}
