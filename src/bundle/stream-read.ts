@@ -84,14 +84,19 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
       if (declared > max) throw new BundleLimitError("bundle_file_bytes", `${path} is ${declared} bytes, over the limit of ${max} bytes (limits.bundle_file_bytes)`);
       if (files.has(path)) throw bundleError("path", `${path} appears twice in the archive`);
       checkSigned(path);
-      const chunks: Buffer[] = [];
+      // With a signature required, only the small .manifest may come before it (OPA and regent
+      // both write it first or second): nothing unsigned is ever decompressed into memory.
+      if (options.signedNames && !signed && path !== SIGNATURES_FILE && path !== ".manifest")
+        throw bundleError("signature", `${path} comes before .signatures.json; a signed bundle must carry its signatures before the files they cover`);
+      // One buffer of the declared size, filled in place: no second copy while the file is joined.
+      const bytes = new Uint8Array(declared);
       let size = 0;
       for await (const chunk of entry as AsyncIterable<Buffer>) {
+        if (size + chunk.length > declared) throw bundleError("format", `${path} holds more bytes than its tar header declares`);
+        bytes.set(chunk, size);
         size += chunk.length;
-        if (size > max) throw new BundleLimitError("bundle_file_bytes", `${path} is over the limit of ${max} bytes (limits.bundle_file_bytes)`);
-        chunks.push(chunk);
       }
-      const bytes = new Uint8Array(Buffer.concat(chunks, size));
+      if (size !== declared) throw bundleError("format", `${path} is truncated`);
       files.set(path, bytes);
       if (path === SIGNATURES_FILE && options.signedNames) {
         signed = await options.signedNames(bytes);

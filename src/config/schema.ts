@@ -112,7 +112,7 @@ export function defaultLimits(): LimitsConfig {
     max_token_bytes: 16 * 1024,
     max_act_depth: 16,
     unauthenticated_body_bytes: 8 * 1024,
-    bundle_download_bytes: 32 * 1024 * 1024,
+    bundle_download_bytes: 16 * 1024 * 1024,
     bundle_expanded_bytes: 64 * 1024 * 1024,
     bundle_file_bytes: 32 * 1024 * 1024,
     bundle_files: 10_000,

@@ -30,8 +30,8 @@ describe("token flood", () => {
     const pid = regent.proc.pid!;
     const body = "A".repeat(60 * 1024);
     const req = (i: number) => checkRequest({ path: "/ok/x", headers: { authorization: `Bearer ${i.toString(36)}${body}.${body.slice(0, 16)}.${i}` } });
-    // Warm up the process (JIT, gRPC buffers) before taking the baseline.
-    await drive(200, 8, (i) => regent.client.check(req(1_000_000 + i)));
+    // Warm up with the same traffic (JIT, gRPC buffers, the heap's working size) before the baseline.
+    await drive(1000, 8, (i) => regent.client.check(req(1_000_000 + i)));
     const start = rssOf(pid);
     let peak = start;
     let denied = 0;
