@@ -3,6 +3,7 @@
  * result, decision latency, bundle revision and age, bundle activations and rejections,
  * budget rejections, and JWT failures by reason. Workers' registries are summed by the primary.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export class Metrics {
@@ -43,6 +44,19 @@ export class Metrics {
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
+    // Event-loop delay since the last scrape: a stalled loop stalls every Check, so it is watched.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    new Gauge({
+      name: "regent_event_loop_delay_p99_seconds",
+      help: "99th percentile event-loop delay since the previous scrape.",
+      registers,
+      aggregator: "max",
+      collect() {
+        this.set(loop.percentile(99) / 1e9);
+        loop.reset();
+      },
+    });
     new Gauge({
       name: "regent_bundle_age_seconds",
       help: "Seconds since the active bundle was activated.",

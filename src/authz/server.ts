@@ -134,7 +134,7 @@ export class AuthzServer {
  * A response the encoder refuses would reach Envoy as INTERNAL, which Envoy's own failure mode
  * then decides; the sidecar answers its configured denial instead, and says why in the log.
  */
-function guardedSerializer(def: grpc.ServiceDefinition, failStatus: number, onError?: (err: unknown) => void): grpc.ServiceDefinition {
+export function guardedSerializer(def: grpc.ServiceDefinition, failStatus: number, onError?: (err: unknown) => void): grpc.ServiceDefinition {
   const check = def.Check!;
   const serialize = check.responseSerialize;
   const deserialize = check.requestDeserialize;

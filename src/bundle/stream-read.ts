@@ -53,8 +53,14 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
   const gunzip = createGunzip();
   const extract = tar.extract();
   let failure: unknown;
+  // Set when the tar's end-of-archive was read: whatever follows is ignored, not waited for.
+  let finished = false;
+  // An iterator over a destroyed extractor may never settle; a failure ends the read by itself.
+  let onFailed!: () => void;
+  const failed = new Promise<void>((r) => (onFailed = r));
   const fail = (err: unknown): void => {
-    failure ??= err;
+    if (!finished) failure ??= err;
+    onFailed();
     gunzip.destroy();
     extract.destroy();
   };
@@ -100,9 +106,13 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
       files.set(path, bytes);
       if (path === SIGNATURES_FILE && options.signedNames) {
         signed = await options.signedNames(bytes);
+        if (failure) return;
         for (const earlier of files.keys()) checkSigned(earlier);
       }
     }
+    finished = true;
+    gunzip.destroy();
+    extract.destroy();
   })().catch(fail);
 
   // gunzip → extract, counting what gunzip produces and honouring the extractor's backpressure.
@@ -113,7 +123,7 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
       if (expanded > limits.maxExpandedBytes)
         throw new BundleLimitError("bundle_expanded_bytes", `the bundle expands to more than ${limits.maxExpandedBytes} bytes (limits.bundle_expanded_bytes); refusing to decompress it`);
       if (!extract.write(out)) await drained(extract);
-      if (failure) return;
+      if (failure || finished) return;
     }
     (extract as unknown as { end(): void }).end();
   })().catch((err: unknown) => {
@@ -128,7 +138,7 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
   let first = true;
   try {
     for await (const chunk of source) {
-      if (failure) break;
+      if (failure || finished) break;
       if (first && chunk.length >= 2 && (chunk[0] !== 0x1f || chunk[1] !== 0x8b))
         throw bundleError("format", "not a gzip archive (a bundle is a .tar.gz file or a folder)");
       first = false;
@@ -138,11 +148,11 @@ export async function readTarGzStream(source: AsyncIterable<Uint8Array>, limits:
       if (!gunzip.write(chunk)) await drained(gunzip);
     }
     if (first && !failure) throw bundleError("format", "not a gzip archive (empty)");
-    if (!failure) gunzip.end();
+    if (!failure && !finished) gunzip.end();
   } catch (err) {
     fail(err);
   }
-  await Promise.all([expand, entries]);
+  await Promise.race([Promise.all([expand, entries]), failed]);
   if (failure) {
     if (failure instanceof RegentError) throw failure;
     throw bundleError("format", `tar data is corrupt: ${(failure as Error)?.message ?? String(failure)}`);
