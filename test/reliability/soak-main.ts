@@ -130,7 +130,9 @@ async function main(): Promise<void> {
       await rotate();
     }
     if (now - lastSample >= sampleSeconds * 1000) {
-      lat.sort((a, b) => a - b);
+      // Taken before any await: answers landing meanwhile belong to the next interval.
+      const window = lat.sort((a, b) => a - b);
+      lat = [];
       const status = (await regent.admin("/health?bundles").catch(() => ({ json: () => ({}) }))).json() as { active_revision?: string; bundles?: { active_revision?: string } };
       const s: Sample = {
         t_s: Math.round((now - t0) / 1000),
@@ -140,15 +142,14 @@ async function main(): Promise<void> {
         errors,
         late,
         rate_per_s: Math.round(((answered - lastAnswered) * 1000) / (now - lastSample)),
-        p50_ms: +(lat[Math.floor(lat.length / 2)] ?? 0).toFixed(2),
-        p99_ms: +(lat[Math.floor(lat.length * 0.99)] ?? 0).toFixed(2),
-        max_ms: +(lat.at(-1) ?? 0).toFixed(2),
+        p50_ms: +(window[Math.floor(window.length / 2)] ?? 0).toFixed(2),
+        p99_ms: +(window[Math.floor(window.length * 0.99)] ?? 0).toFixed(2),
+        max_ms: +(window.at(-1) ?? 0).toFixed(2),
         event_loop_p99_ms: await metric("regent_event_loop_delay_p99_seconds").then((v) => (v === null ? null : +(v * 1000).toFixed(2))),
         revision: status.active_revision ?? status.bundles?.active_revision ?? null,
       };
       samples.push(s);
       process.stderr.write(JSON.stringify(s) + "\n");
-      lat = [];
       lastAnswered = answered;
       lastSample = now;
       writeReport(false);
