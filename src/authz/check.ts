@@ -68,7 +68,8 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       headers: {},
       method,
       path,
-      identity: unauthenticated("missing_token", workload),
+      // Refused before the token was looked at: no authentication reason to report.
+      identity: { authenticated: false, roles: [], scopes: [], actors: [], delegated: false, ...(workload ? { workload } : {}) },
       ai: {},
       outcome,
       revision: slot.current?.revision,

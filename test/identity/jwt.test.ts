@@ -260,4 +260,24 @@ describe("TokenVerifier", () => {
     expect(v.cacheEntries).toBeGreaterThan(0);
     expect(v.cacheEntries).toBeLessThan(40);
   });
+
+  it("refuses a JWKS larger than its byte limit, and keeps the key set it had", async () => {
+    served = [pubJwk];
+    let clock = Date.now();
+    let limitHits = 0;
+    const src = new JwksKeySource({ url, cacheSeconds: 1, minRefreshSeconds: 0, maxBytes: 4096, onLimit: () => limitHits++, now: () => clock });
+    const v = verifier(src, { now: () => clock });
+    const token = await sign({ ...base, exp: inOneHour() });
+    expect((await v.verify(token)).ok).toBe(true);
+    // The set grows past the limit: the reload fails, the old keys stay in use.
+    served = Array.from({ length: 20 }, (_, i) => ({ ...pub2Jwk, kid: `big${i}` })).concat([pubJwk]);
+    clock += 2000;
+    const other = await sign({ ...base, sub: "bob", exp: inOneHour() });
+    expect((await v.verify(other)).ok).toBe(true);
+    expect(limitHits).toBe(1);
+    const file = join(dir, "big-jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: served }));
+    await expect(new JwksKeySource({ file, cacheSeconds: 60, minRefreshSeconds: 0, maxBytes: 4096 }).load()).rejects.toThrow(/limits\.jwks_bytes/);
+    served = [pubJwk];
+  });
 });
