@@ -28,13 +28,23 @@ const ACK_TIMEOUT_MS = 30_000;
 const MAX_DEATHS_PER_MINUTE = 10;
 
 /** Budget calls from a worker, answered by the primary's one in-process store. */
-class IpcBudgetStore implements BudgetStore {
+/** The worker's end of the IPC channel to the primary (the process itself; a stand-in in tests). */
+export interface IpcChannel {
+  send(message: unknown, sendHandle: undefined, options: undefined, callback: (err: Error | null) => void): boolean;
+  on(event: "message", listener: (m: Msg) => void): unknown;
+}
+
+export class IpcBudgetStore implements BudgetStore {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
 
   /** A primary that never answers must not hold a Check forever: each call has a deadline (limits.budget_call_timeout_ms). */
-  constructor(private readonly timeoutMs: number, private readonly onTimeout?: () => void) {
-    process.on("message", (m: Msg) => {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onTimeout?: () => void,
+    private readonly channel: IpcChannel = process as unknown as IpcChannel,
+  ) {
+    channel.on("message", (m: Msg) => {
       if (m?.t !== "budget-r") return;
       const p = this.pending.get(m.id!);
       if (!p) return;
@@ -58,7 +68,7 @@ class IpcBudgetStore implements BudgetStore {
         f(a);
       };
       this.pending.set(id, { resolve: settle(resolve as (v: never) => void), reject: settle(reject) });
-      process.send!({ t: "budget", id, op, args }, undefined, undefined, (err) => {
+      this.channel.send({ t: "budget", id, op, args }, undefined, undefined, (err) => {
         if (err && this.pending.delete(id)) {
           clearTimeout(timer);
           reject(new RegentError(BUDGET_STORE, `primary unreachable: ${err.message}`));

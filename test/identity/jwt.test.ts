@@ -270,7 +270,7 @@ describe("TokenVerifier", () => {
     const token = await sign({ ...base, exp: inOneHour() });
     expect((await v.verify(token)).ok).toBe(true);
     // The set grows past the limit: the reload fails, the old keys stay in use.
-    served = Array.from({ length: 20 }, (_, i) => ({ ...pub2Jwk, kid: `big${i}` })).concat([pubJwk]);
+    served = [...Array.from({ length: 20 }, (_, i): JWK => ({ ...pub2Jwk, kid: `big${i}` })), pubJwk];
     clock += 2000;
     const other = await sign({ ...base, sub: "bob", exp: inOneHour() });
     expect((await v.verify(other)).ok).toBe(true);
