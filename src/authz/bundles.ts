@@ -12,7 +12,7 @@ import type { Logger } from "pino";
 import { readBundle, readBundleFiles, verifyBundle, type Bundle } from "../bundle/index.js";
 import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
-import { folderLimits, limitOf, readBundleBody, readBundleLimited, type BundleLimits } from "../bundle/limits.js";
+import { BundleLimitError, checkedBundle, folderLimits, limitOf, readBundleBody, readBundleLimited, type BundleLimits } from "../bundle/limits.js";
 
 export interface BundleSourceOptions {
   source: string;
@@ -207,10 +207,10 @@ export class BundleActivator {
       for (const [name, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(name).update("\0").update(data).update("\0");
       const digest = h.digest("hex");
       if (digest === this.digest) return "unchanged";
-      return { bundle: await readBundle(path, limits), digest };
+      return { bundle: this.opts.limits ? checkedBundle(files, this.opts.limits) : await readBundle(path), digest };
     }
     if (this.opts.limits && info.size > this.opts.limits.downloadBytes)
-      throw new RegentError(AUTHZ_BUNDLE_FETCH, `${path} is ${info.size} bytes, over the limit of ${this.opts.limits.downloadBytes} bytes (limits.bundle_download_bytes)`);
+      throw new BundleLimitError("bundle_download_bytes", `${path} is ${info.size} bytes, over the limit of ${this.opts.limits.downloadBytes} bytes (limits.bundle_download_bytes)`);
     const bytes = new Uint8Array(await readFile(path));
     const digest = sha256(bytes);
     if (digest === this.digest) return "unchanged";

@@ -6,7 +6,7 @@
 import { valueTooDeep } from "../limits/json-depth.js";
 import { BodyTooLarge, readLimited } from "../limits/read-limited.js";
 import { parseBundleFiles, SIGNATURES_FILE, type Bundle } from "./bundle.js";
-import { bundleError } from "./errors.js";
+import { BUNDLE_ERROR_CODES, bundleError } from "./errors.js";
 import { BundleLimitError, chunksOf, readTarGzStream, type LimitName, type StreamLimits } from "./stream-read.js";
 import { DEFAULT_LIMITS, type ReadLimits } from "./tar.js";
 import { verifyBundle, type VerifyOptions } from "./verify.js";
@@ -65,10 +65,14 @@ export function checkedBundle(files: Map<string, Uint8Array>, l: BundleLimits): 
   return bundle;
 }
 
-/** The limit that refused a bundle, for the metric; undefined for other refusals. */
-export function limitOf(err: unknown): LimitName | "max_json_depth" | undefined {
+/**
+ * The limit that refused a bundle, for the metric; undefined for other refusals. A folder's
+ * limits (read by the folder reader) are reported as "bundle_folder".
+ */
+export function limitOf(err: unknown): LimitName | "max_json_depth" | "bundle_folder" | undefined {
   if (err instanceof BundleLimitError) return err.limit;
   if (err instanceof Error && /\(limits\.max_json_depth\)$/.test(err.message)) return "max_json_depth";
+  if (err instanceof Error && (err as { code?: string }).code === BUNDLE_ERROR_CODES.limit) return "bundle_folder";
   return undefined;
 }
 
