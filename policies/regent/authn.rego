@@ -41,6 +41,10 @@ default actors := []
 
 actors := input.identity.actors if is_array(input.identity.actors)
 
+# Set by the sidecar when the act claim is not a chain of objects (act_malformed) or is deeper
+# than limits.max_act_depth (act_too_deep): the actors list is then incomplete.
+delegation_error := input.identity.delegation_error if is_string(input.identity.delegation_error)
+
 purpose := input.identity.purpose if {
 	is_string(input.identity.purpose)
 	input.identity.purpose != ""

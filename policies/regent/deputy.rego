@@ -14,6 +14,9 @@ import data.regent.request
 
 delegated if count(authn.actors) > 0
 
+# An act chain the sidecar could not read whole still means someone acts for the user.
+delegated if authn.delegation_error
+
 services := data.regent.services
 
 # The subject is itself a registered service: there is no user behind the request.
@@ -66,3 +69,6 @@ deny contains {"status": 403, "reason": "service_without_user"} if {
 	service_subject
 	request.route.user_data == true
 }
+
+# A malformed or too-deep act chain hides who is acting: deny rather than guess.
+deny contains {"status": 403, "reason": concat(":", ["malformed_delegation", authn.delegation_error])} if authn.delegation_error

@@ -113,3 +113,21 @@ test_service_roles_do_not_reach_the_user_through_a_chain if {
 	not "vectors:write" in r.permissions
 	r.clearance == 1
 }
+
+test_malformed_act_claim_is_denied if {
+	identity := object.union(fixtures.acme_alice, {"delegation_error": "act_malformed", "delegated": true})
+	r := mock(chat(identity))
+	{"status": 403, "reason": "malformed_delegation:act_malformed"} in r.deny
+}
+
+test_too_deep_act_chain_is_denied_and_still_caps_rights if {
+	identity := object.union(fixtures.via(fixtures.acme_alice, ["svc-rag"]), {"delegation_error": "act_too_deep"})
+	r := mock(chat(identity))
+	{"status": 403, "reason": "malformed_delegation:act_too_deep"} in r.deny
+	r.permissions == {"models:list", "chat:invoke", "embeddings:create", "vectors:query"}
+}
+
+test_malformed_chain_without_actors_counts_as_delegated if {
+	identity := object.union(fixtures.acme_alice, {"delegation_error": "act_malformed"})
+	deputy.delegated with input as chat(identity)
+}

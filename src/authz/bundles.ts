@@ -20,6 +20,7 @@ import { OciBundleSource, type OciSourceOptions } from "./oci-source.js";
 import type { BundleKeyring } from "./bundle-keys.js";
 import { applyDelta, isDeltaBundle } from "../bundle/delta.js";
 import { isLongPollResponse, nextPollDelayMs, parseRetryAfter, type PollHint } from "./poll-schedule.js";
+import { BundleLimitError, checkedBundle, folderLimits, limitOf, readBundleBody, readBundleLimited, type BundleLimits } from "../bundle/limits.js";
 
 export interface BundleSourceOptions {
   source: string;
@@ -44,6 +45,10 @@ export interface BundleSourceOptions {
   onPoll?: (ok: boolean) => void;
   /** Registry credentials and transport for an `oci://` source. */
   oci?: OciSourceOptions;
+  /** Size, count and depth limits enforced while a bundle streams in (limits.bundle_*). */
+  limits?: BundleLimits;
+  /** Counts a bundle refused by one of those limits. */
+  onLimit?: (limit: string) => void;
 }
 
 /** Makes a bundle live (instantiate + swap); throws to refuse it. `bytes` is the .tar.gz when there is one. */
@@ -137,6 +142,7 @@ export class BundleActivator {
     try {
       fetched = isOciSource(this.opts.source) ? await this.fetchOci() : isUrl(this.opts.source) ? await this.fetchHttp() : await this.fetchLocal();
     } catch (err) {
+      if (this.limitHit(err)) return this.reject(messageOf(err));
       this.status.consecutive_failures++;
       this.status.last_error = messageOf(err);
       this.log.warn({ msg: "bundle source unavailable", source: this.opts.source, error: this.status.last_error });
@@ -150,7 +156,7 @@ export class BundleActivator {
       return;
     }
     try {
-      const bundle = fetched.bundle ?? (await readBundle(fetched.bytes!));
+      const bundle = fetched.bundle ?? (await this.readBytes(fetched.bytes!));
       await this.verifyAndActivate(bundle, fetched.bytes, "source");
       this.digest = fetched.digest;
       this.etag = fetched.etag;
@@ -163,8 +169,23 @@ export class BundleActivator {
       // Remember the digest so the same bad bundle is not re-read and re-rejected every round.
       this.digest = fetched.digest;
       this.etag = fetched.etag;
+      this.limitHit(err);
       this.reject(messageOf(err));
     }
+  }
+
+  /** Archive bytes through the bounded streaming reader when limits are configured. */
+  private readBytes(bytes: Uint8Array): Promise<Bundle> {
+    const { limits, key, secret, keyId, scope } = this.opts;
+    if (!limits) return readBundle(bytes);
+    const verify = key !== undefined || secret !== undefined ? { key, secret, keyId, scope } : undefined;
+    return readBundleLimited(bytes, limits, verify);
+  }
+
+  private limitHit(err: unknown): boolean {
+    const limit = limitOf(err);
+    if (limit) this.opts.onLimit?.(limit);
+    return limit !== undefined;
   }
 
   private reject(reason: string): void {
@@ -213,7 +234,7 @@ export class BundleActivator {
     this.status.long_polling = this.hint.longPoll;
     if (res.status === 304) return "unchanged";
     if (res.status !== 200) throw new RegentError(AUTHZ_BUNDLE_FETCH, `GET ${this.opts.source} answered ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = this.opts.limits ? await readBundleBody(res, this.opts.limits) : new Uint8Array(await res.arrayBuffer());
     const digest = sha256(bytes);
     if (digest === this.digest) return "unchanged";
     return { bytes, digest, etag: res.headers.get("etag") ?? undefined };
@@ -230,14 +251,17 @@ export class BundleActivator {
     const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
       throw new RegentError(AUTHZ_BUNDLE_FETCH, `cannot read bundle ${path}: ${err.code ?? err.message}`);
     });
+    const limits = this.opts.limits ? { limits: folderLimits(this.opts.limits) } : {};
     if (info.isDirectory()) {
-      const files = await readBundleFiles(path);
+      const files = await readBundleFiles(path, limits);
       const h = createHash("sha256");
       for (const [name, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(name).update("\0").update(data).update("\0");
       const digest = h.digest("hex");
       if (digest === this.digest) return "unchanged";
-      return { bundle: await readBundle(path), digest };
+      return { bundle: this.opts.limits ? checkedBundle(files, this.opts.limits) : await readBundle(path), digest };
     }
+    if (this.opts.limits && info.size > this.opts.limits.downloadBytes)
+      throw new BundleLimitError("bundle_download_bytes", `${path} is ${info.size} bytes, over the limit of ${this.opts.limits.downloadBytes} bytes (limits.bundle_download_bytes)`);
     const bytes = new Uint8Array(await readFile(path));
     const digest = sha256(bytes);
     if (digest === this.digest) return "unchanged";
@@ -260,7 +284,7 @@ export class BundleActivator {
       return;
     }
     try {
-      const bundle = await readBundle(bytes);
+      const bundle = await this.readBytes(bytes);
       // Re-verified: the disk is not more trusted than the network.
       await this.verifyAndActivate(bundle, bytes, "persisted");
       this.etag = meta.etag;

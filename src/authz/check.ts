@@ -9,7 +9,9 @@ import { buildIdentity, extractToken, unauthenticated, type Identity, type Token
 import { budgetInput, formatReservation, resolveScopes, type BudgetPlan, type BudgetStore, type BudgetView, type ReserveResult } from "../budget/index.js";
 import { BUDGET_UNAVAILABLE } from "../budget/errors.js";
 import { RegentError } from "../errors.js";
-import { buildInput } from "./input.js";
+import { attachBody, buildInput, dropBody, type InputBounds } from "./input.js";
+import { refusal, refusedOutcome, type Refusal } from "./refusal.js";
+import { undecodableReason } from "./server.js";
 import type { AiExtractor } from "./ai.js";
 import { reserveCalls } from "./call-budget.js";
 import { deny, failure, mapDecision, type CheckResponse, type Outcome } from "./decision.js";
@@ -47,20 +49,65 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
   const settleable = budgetRules.scopes.length > 0 || (budgetRules.scope !== "none" && (config.server.ext_proc_addr !== undefined || budgetRules.http_settle));
   const reservationHeader = budgetRules.reservation_header;
 
+  const limits = config.limits;
+  const bounds: InputBounds = {
+    maxHeaders: limits.max_headers,
+    maxHeaderBytes: limits.max_header_bytes,
+    maxPathBytes: limits.max_path_bytes,
+    maxJsonDepth: limits.max_json_depth,
+    deferBody: true,
+  };
+
+  /** Only regent's own failures (no bundle, store down) may be answered by fail_mode: allow. */
   const onFailure = (error: string): Outcome => {
     if (!failOpen) return failure(error, failStatus);
     return { ...ALLOW_ON_FAILURE, error };
   };
 
+  const refuse = (r: Refusal, t0: number, decisionId: string, method = "", path = "", workload?: string): CheckResponse => {
+    const outcome = refusedOutcome(r);
+    metrics.refusals.inc({ limit: r.limit });
+    metrics.decisions.inc({ result: "deny" });
+    const totalMs = performance.now() - t0;
+    metrics.latency.observe({ result: "deny" }, totalMs / 1000);
+    log.write({
+      decisionId,
+      headers: {},
+      method,
+      path,
+      // Refused before the token was looked at: no authentication reason to report.
+      identity: { authenticated: false, roles: [], scopes: [], actors: [], delegated: false, ...(workload ? { workload } : {}) },
+      ai: {},
+      outcome,
+      revision: slot.current?.revision,
+      evalMicros: 0,
+      totalMicros: Math.round(totalMs * 1000),
+    });
+    return outcome.response;
+  };
+
   return async function check(req: unknown, ctx?: CallContext): Promise<CheckResponse> {
     const t0 = performance.now();
     const decisionId = randomUUID();
-    const { input, view } = buildInput(req, maxBody);
-    input.decision_id = decisionId;
+    const undecodable = undecodableReason(req);
+    if (undecodable !== undefined) return refuse(refusal("undecodable_request", `the CheckRequest cannot be decoded: ${undecodable}`), t0, decisionId);
+    const built = buildInput(req, maxBody, bounds);
+    const { input, view } = built;
     const workload = view.principal ?? ctx?.peerSpiffeId;
+    if (built.refusal) return refuse(built.refusal, t0, decisionId, view.method, view.path, workload);
+    input.decision_id = decisionId;
 
     const identity = await identify(view.headers[idCfg.header], workload);
     input.identity = identity;
+    if (view.body !== undefined) {
+      const size = typeof view.body === "string" ? Buffer.byteLength(view.body) : view.body.length;
+      // An unauthenticated caller is decided from a bounded input: its large body is not parsed.
+      if (!identity.authenticated && size > limits.unauthenticated_body_bytes) dropBody(input);
+      else {
+        const r = attachBody(input, view.headers, view.body, maxBody, limits.max_json_depth);
+        if (r) return refuse(r, t0, decisionId, view.method, view.path, workload);
+      }
+    }
     const policy = slot.current;
     const attrs = ai(view.path, view.headers, input.parsed_body, policy?.data, {
       method: view.method,
@@ -75,9 +122,9 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
 
     let plan: BudgetPlan | undefined;
     let outcome: Outcome | undefined;
-    /** Tokens this request holds in the store (0: none), and the refusal when the store said no. */
+    /** Tokens this request holds in the store (0: none), and the store's answer when it said no. */
     let held = 0;
-    let refusal: ReserveResult | undefined;
+    let storeRefusal: ReserveResult | undefined;
     let asked = 0;
     if (identity.authenticated) plan = resolveScopes(budgetRules, identity, attrs.model, policy?.data);
     if (plan) {
@@ -90,7 +137,7 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
           const r = await budget.reserve({ tenant: plan.tenant, id: decisionId, tokens, counters: plan.counters, ttlSeconds: budgetRules.reservation_ttl_seconds, onExpiry: budgetRules.on_expiry });
           seen = { states: r.counters, now: r.now, local: r.local, reservation: { id: decisionId, tokens, ok: r.ok, refused: r.refused, retryAfterSeconds: r.retryAfterSeconds } };
           if (r.ok) held = tokens;
-          else refusal = r;
+          else storeRefusal = r;
         } else {
           const s = await budget.inspect(plan.tenant, plan.counters);
           seen = { states: s.counters, now: s.now, local: s.local };
@@ -108,11 +155,12 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       } else {
         const e0 = performance.now();
         try {
+          // An undefined or unreadable decision is the policy's answer, never turned into an allow.
           outcome = mapDecision(policy.evaluate(input), failStatus);
-          if (outcome.error && failOpen) outcome = onFailure(outcome.error);
         } catch (err) {
           metrics.evalErrors.inc();
-          outcome = onFailure(`evaluation error: ${(err as Error).message}`);
+          // The input is this request's: an evaluation that fails on it denies in every fail mode.
+          outcome = failure(`evaluation error: ${(err as Error).message}`, failStatus);
         }
         evalMicros = Math.round((performance.now() - e0) * 1000);
       }
@@ -126,8 +174,8 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       held = 0;
     } else if (plan && outcome.allowed && !outcome.error) {
       const want = outcome.reserveTokens;
-      if (refusal && (want === undefined || want === asked)) {
-        outcome = exhausted(outcome, plan, refusal);
+      if (storeRefusal && (want === undefined || want === asked)) {
+        outcome = exhausted(outcome, plan, storeRefusal);
       } else if (want !== undefined && want !== held) {
         // The policy names its own amount: it replaces what was reserved before evaluation.
         if (held) await release(plan, decisionId);
@@ -165,13 +213,17 @@ export function createCheckHandler(deps: CheckDeps): (req: unknown, ctx?: CallCo
       if (reason !== "missing_token") metrics.jwtFailures.inc({ reason: reason! });
       return unauthenticated(reason!, workload);
     }
+    if (token.length > limits.max_token_bytes) {
+      metrics.jwtFailures.inc({ reason: "token_too_large" });
+      return unauthenticated("token_too_large", workload);
+    }
     if (!verifier) {
       metrics.jwtFailures.inc({ reason: "jwks_unavailable" });
       return unauthenticated("jwks_unavailable", workload);
     }
     const result = verifier.cached(token) ?? (await verifier.verify(token));
     if (!result.ok) metrics.jwtFailures.inc({ reason: result.reason });
-    return buildIdentity(result, claimNames, workload);
+    return buildIdentity(result, claimNames, workload, limits.max_act_depth);
   }
 
   async function spendCalls(allowed: Outcome, tenant: string, id: string): Promise<Outcome> {

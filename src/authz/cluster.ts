@@ -32,12 +32,23 @@ const ACK_TIMEOUT_MS = 30_000;
 const MAX_DEATHS_PER_MINUTE = 10;
 
 /** Budget calls from a worker, answered by the primary's one in-process store. */
-class IpcBudgetStore implements BudgetStore {
+/** The worker's end of the IPC channel to the primary (the process itself; a stand-in in tests). */
+export interface IpcChannel {
+  send(message: unknown, sendHandle: undefined, options: undefined, callback: (err: Error | null) => void): boolean;
+  on(event: "message", listener: (m: Msg) => void): unknown;
+}
+
+export class IpcBudgetStore implements BudgetStore {
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
 
-  constructor() {
-    process.on("message", (m: Msg) => {
+  /** A primary that never answers must not hold a Check forever: each call has a deadline (limits.budget_call_timeout_ms). */
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onTimeout?: () => void,
+    private readonly channel: IpcChannel = process as unknown as IpcChannel,
+  ) {
+    channel.on("message", (m: Msg) => {
       if (m?.t !== "budget-r") return;
       const p = this.pending.get(m.id!);
       if (!p) return;
@@ -50,10 +61,20 @@ class IpcBudgetStore implements BudgetStore {
   private call<T>(op: string, args: unknown[]): Promise<T> {
     const id = ++this.seq;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: never) => void, reject });
-      process.send!({ t: "budget", id, op, args }, undefined, undefined, (err) => {
-        if (err) {
-          this.pending.delete(id);
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        this.onTimeout?.();
+        reject(new RegentError(BUDGET_STORE, `the primary did not answer the budget ${op} within ${this.timeoutMs} ms (limits.budget_call_timeout_ms)`));
+      }, this.timeoutMs);
+      timer.unref();
+      const settle = <A>(f: (a: A) => void) => (a: A): void => {
+        clearTimeout(timer);
+        f(a);
+      };
+      this.pending.set(id, { resolve: settle(resolve as (v: never) => void), reject: settle(reject) });
+      this.channel.send({ t: "budget", id, op, args }, undefined, undefined, (err) => {
+        if (err && this.pending.delete(id)) {
+          clearTimeout(timer);
           reject(new RegentError(BUDGET_STORE, `primary unreachable: ${err.message}`));
         }
       });
@@ -87,7 +108,7 @@ export function workerConfig(): ServeConfig {
 }
 
 export async function runWorker(config: ServeConfig, logger: Logger): Promise<void> {
-  const budget = new IpcBudgetStore();
+  const budget = new IpcBudgetStore(config.limits.budget_call_timeout_ms, () => plane.metrics.limitRejections.inc({ limit: "budget_call_timeout_ms" }));
   const plane = await createDataPlane(config, budget, logger);
   let queue = Promise.resolve();
   process.on("message", (m: Msg) => {
@@ -234,6 +255,7 @@ export async function runPrimary(config: ServeConfig, logger: Logger, workers: n
     },
     () => metrics.bundleActivations.inc({ result: "rejected" }),
     (ok) => metrics.bundlePolled(ok),
+    (limit) => metrics.limitRejections.inc({ limit }),
   );
 
   const admin = new AdminServer({

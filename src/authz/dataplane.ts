@@ -38,7 +38,14 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
   let jwks: JwksKeySource | undefined;
   let verifier: TokenVerifier | undefined;
   if (id.jwks_file || id.jwks_url) {
-    jwks = new JwksKeySource({ file: id.jwks_file, url: id.jwks_url, cacheSeconds: id.jwks_cache_seconds, minRefreshSeconds: id.jwks_min_refresh_seconds });
+    jwks = new JwksKeySource({
+      file: id.jwks_file,
+      url: id.jwks_url,
+      cacheSeconds: id.jwks_cache_seconds,
+      minRefreshSeconds: id.jwks_min_refresh_seconds,
+      maxBytes: config.limits.jwks_bytes,
+      onLimit: (limit) => metrics.limitRejections.inc({ limit }),
+    });
     if (id.jwks_file) await jwks.load(); // a broken local file is a startup error
     else await jwks.load().catch((err: Error) => logger.warn({ msg: "JWKS not reachable at start; tokens fail with jwks_unavailable until it is", error: err.message }));
     if (id.audience.length === 0) logger.warn({ msg: "identity.audience is empty: tokens issued for any audience are accepted" });
@@ -50,6 +57,11 @@ export async function createDataPlane(config: ServeConfig, budget: BudgetStore, 
       algorithms: id.algorithms,
       clockToleranceSeconds: id.clock_tolerance_seconds,
       cacheSize: id.token_cache_size,
+      cacheBytes: id.token_cache_bytes,
+      requireExp: id.require_exp,
+      rejectFutureIat: id.reject_future_iat,
+      typ: id.typ,
+      maxJsonDepth: config.limits.max_json_depth,
     });
   } else {
     logger.warn({ msg: "no identity.jwks_file or identity.jwks_url: every request is unauthenticated (reason jwks_unavailable)" });

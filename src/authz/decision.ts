@@ -22,6 +22,8 @@ export interface Outcome {
   /** Per-tool call budgets to reserve on allow (`reserve_calls`). */
   reserveCalls?: CallReservation[];
   budgetExhaustedStatus?: number;
+  /** `code: message` when the sidecar refused the request itself (a limit, an unreadable request). */
+  refusal?: string;
 }
 
 export interface HeaderValueOption {

@@ -3,7 +3,10 @@
  * names, int64 as strings, Timestamp as RFC 3339, Struct as JSON), `parsed_path`,
  * `parsed_query`, `parsed_body` (JSON or form, within the size limit), `truncated_body`, `version`.
  * Malformed parts are tolerated: a bad body is simply not parsed; nothing here throws on input.
+ * With bounds, a request over a limit (headers, path, nesting) comes back with a `refusal`.
  */
+import { jsonTextTooDeep, valueTooDeep } from "../limits/json-depth.js";
+import { refusal, type Refusal } from "./refusal.js";
 
 export interface RequestView {
   /** The path without query and fragment, as Envoy sent it (still percent-encoded). */
@@ -13,8 +16,18 @@ export interface RequestView {
   principal?: string;
   /** The request carried a body, parsed or not (MCP tells a missing body from a malformed one). */
   hasBody: boolean;
-  /** That body as sent, text or bytes. */
+  /** That body as sent, text or bytes (also what `attachBody` parses when the body was deferred). */
   body?: string | Buffer;
+}
+
+/** Limits on what a request may bring (the `limits` section of the config). */
+export interface InputBounds {
+  maxHeaders: number;
+  maxHeaderBytes: number;
+  maxPathBytes: number;
+  maxJsonDepth: number;
+  /** Leave the body unparsed; the caller attaches it once it knows how much to parse. */
+  deferBody?: boolean;
 }
 
 export interface BaseInput {
@@ -34,7 +47,11 @@ const EMPTY: Record<string, string> = Object.freeze(Object.create(null));
  * Builds the input from a request decoded by proto-loader (camelCase, longs as strings,
  * bytes as Buffers). The decoded object is reused in place: it is ours and dies with the call.
  */
-export function buildInput(req: unknown, maxBodyBytes: number): { input: BaseInput; view: RequestView } {
+export function buildInput(
+  req: unknown,
+  maxBodyBytes: number,
+  bounds?: InputBounds,
+): { input: BaseInput; view: RequestView; refusal?: Refusal } {
   const attributes = asObject(asObject(req).attributes);
   const request = asObject(attributes.request);
   const http = asObject(request.http);
@@ -70,15 +87,62 @@ export function buildInput(req: unknown, maxBodyBytes: number): { input: BaseInp
     version: VERSION,
   };
   const body = typeof http.body === "string" && http.body !== "" ? http.body : rawBody && rawBody.length ? rawBody : undefined;
-  if (body !== undefined) {
-    const { parsed, truncated } = parseBody(headers, body, maxBodyBytes);
-    if (parsed !== undefined) input.parsed_body = parsed;
-    input.truncated_body = truncated;
-  }
   const source = attributes.source;
   const principal = isObject(source) && typeof source.principal === "string" && source.principal ? source.principal : undefined;
-  const method = typeof http.method === "string" ? http.method : "";
-  return { input, view: { path, headers, method, principal, hasBody: body !== undefined, body } };
+  const view: RequestView = { path, headers, method: typeof http.method === "string" ? http.method : "", principal, hasBody: body !== undefined, body };
+  if (bounds) {
+    const refused = checkBounds(bounds, headers, fullPath, attributes);
+    if (refused) return { input, view: { ...view, path: path.slice(0, 256) }, refusal: refused };
+    if (bounds.deferBody) return { input, view };
+  }
+  if (body !== undefined) {
+    const r = attachBody(input, view.headers, body, maxBodyBytes, bounds?.maxJsonDepth);
+    if (r) return { input, view, refusal: r };
+  }
+  return { input, view };
+}
+
+/**
+ * Parses the body into `parsed_body` (up to `maxBodyBytes`) and sets `truncated_body`. A JSON
+ * body nested deeper than `maxJsonDepth` is a refusal: the scan happens before any parse.
+ */
+export function attachBody(input: BaseInput, headers: Record<string, string>, body: string | Buffer, maxBodyBytes: number, maxJsonDepth?: number): Refusal | undefined {
+  const { parsed, truncated, tooDeep } = parseBody(headers, body, maxBodyBytes, maxJsonDepth);
+  if (tooDeep) return refusal("body_too_deep", `the JSON body nests deeper than ${maxJsonDepth} levels (limits.max_json_depth)`);
+  if (parsed !== undefined) input.parsed_body = parsed;
+  input.truncated_body = truncated;
+  return undefined;
+}
+
+/**
+ * Drops the body from an input (the raw text too) and marks it truncated: an unauthenticated
+ * caller's large body is never parsed nor handed to the policy.
+ */
+export function dropBody(input: BaseInput): void {
+  const http = (input.attributes.request as Record<string, unknown> | undefined)?.http as Record<string, unknown> | undefined;
+  if (http) {
+    delete http.body;
+    delete http.rawBody;
+  }
+  delete input.parsed_body;
+  input.truncated_body = true;
+}
+
+function checkBounds(b: InputBounds, headers: Record<string, string>, fullPath: string, attributes: Record<string, unknown>): Refusal | undefined {
+  if (Buffer.byteLength(fullPath) > b.maxPathBytes) return refusal("path_too_long", `the path is longer than ${b.maxPathBytes} bytes (limits.max_path_bytes)`);
+  let count = 0;
+  let bytes = 0;
+  for (const k in headers) {
+    count++;
+    bytes += k.length + headers[k]!.length;
+  }
+  if (count > b.maxHeaders) return refusal("too_many_headers", `the request has more than ${b.maxHeaders} headers (limits.max_headers)`);
+  if (bytes > b.maxHeaderBytes) return refusal("headers_too_large", `the headers hold more than ${b.maxHeaderBytes} bytes (limits.max_header_bytes)`);
+  for (const k of ["metadataContext", "routeMetadataContext"]) {
+    if (valueTooDeep(attributes[k], b.maxJsonDepth))
+      return refusal("metadata_too_deep", `${k} nests deeper than ${b.maxJsonDepth} levels (limits.max_json_depth)`);
+  }
+  return undefined;
 }
 
 export function splitPath(full: string): { path: string; query: string } {
@@ -118,7 +182,8 @@ export function parseBody(
   headers: Record<string, string>,
   body: string | Buffer,
   maxBodyBytes: number,
-): { parsed?: unknown; truncated: boolean } {
+  maxJsonDepth?: number,
+): { parsed?: unknown; truncated: boolean; tooDeep?: boolean } {
   const size = typeof body === "string" ? Buffer.byteLength(body) : body.length;
   const declared = headers["content-length"];
   const declaredLen = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : -1;
@@ -129,6 +194,7 @@ export function parseBody(
   const ct = (headers["content-type"] ?? "").toLowerCase();
   const text = typeof body === "string" ? body : body.toString("utf8");
   if (ct.includes("application/json") || /\+json\b/.test(ct)) {
+    if (maxJsonDepth !== undefined && jsonTextTooDeep(text, maxJsonDepth)) return { truncated: false, tooDeep: true };
     try {
       return { parsed: JSON.parse(text), truncated: false };
     } catch {

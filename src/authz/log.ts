@@ -51,7 +51,8 @@ export class DecisionLog {
       decision_id: r.decisionId,
       trace_id: traceId(r.headers),
       method: r.method,
-      path: r.path,
+      // A path is bounded by limits.max_path_bytes; the log keeps at most 1 KiB of it.
+      path: r.path.length > 1024 ? r.path.slice(0, 1024) + "…" : r.path,
       tenant: id.tenant,
       subject: id.subject,
       actors: id.actors.length ? id.actors.map((a) => (typeof a.sub === "string" ? a.sub : a.client_id ?? "?")) : undefined,
@@ -65,13 +66,14 @@ export class DecisionLog {
       http_status: r.outcome.httpStatus,
       reason: r.outcome.reason,
       error: r.outcome.error,
+      refusal: r.outcome.refusal,
       budget_key: r.budgetKey,
       bundle_revision: r.revision,
       eval_us: r.evalMicros,
       total_us: r.totalMicros,
     };
     if (this.opts.includeHeaders) line.headers = this.maskHeaders(r.headers);
-    if (r.outcome.error) this.logger.warn(line);
+    if (r.outcome.error || r.outcome.refusal) this.logger.warn(line);
     else this.logger.info(line);
   }
 

@@ -3,6 +3,7 @@
  * result, decision latency, bundle revision and age, bundle activations and rejections,
  * budget rejections, and JWT failures by reason. Workers' registries are summed by the primary.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export class Metrics {
@@ -19,6 +20,8 @@ export class Metrics {
   readonly bundleLastSuccess: Gauge;
   readonly budgetStoreMode: Gauge<"mode">;
   readonly budgetSettlements: Counter<"result">;
+  readonly refusals: Counter<"limit">;
+  readonly limitRejections: Counter<"limit">;
   private activatedAt = 0;
 
   constructor() {
@@ -39,9 +42,29 @@ export class Metrics {
     this.bundleLastSuccess = new Gauge({ name: "regent_bundle_last_success_timestamp_seconds", help: "When the bundle source last answered a check (unix seconds).", registers, aggregator: "max" });
     this.budgetStoreMode = new Gauge({ name: "regent_budget_store_mode", help: "1 for the budget store's current mode (redis, fail_closed, local, memory).", labelNames: ["mode"], registers, aggregator: "max" });
     this.budgetSettlements = new Counter({ name: "regent_budget_settlements_total", help: "Reservations settled from responses (settled, refunded, unknown, error).", labelNames: ["result"], registers });
+    this.refusals = new Counter({ name: "regent_request_refusals_total", help: "Requests denied before evaluation because they were over a limit or unreadable, by limit.", labelNames: ["limit"], registers });
+    this.limitRejections = new Counter({
+      name: "regent_limit_rejections_total",
+      help: "Bundles, key sets and budget calls refused or cut short by a configured limit, by limit.",
+      labelNames: ["limit"],
+      registers,
+    });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
     const self = this;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
+    // Event-loop delay since the last scrape: a stalled loop stalls every Check, so it is watched.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    new Gauge({
+      name: "regent_event_loop_delay_p99_seconds",
+      help: "99th percentile event-loop delay since the previous scrape.",
+      registers,
+      aggregator: "max",
+      collect() {
+        this.set(loop.percentile(99) / 1e9);
+        loop.reset();
+      },
+    });
     new Gauge({
       name: "regent_bundle_age_seconds",
       help: "Seconds since the active bundle was activated.",

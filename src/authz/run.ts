@@ -17,6 +17,7 @@ import { isOciSource, parseOciReference } from "../bundle/oci-format.js";
 import { hmacSecret, loadVerificationKeys } from "../bundle/keys.js";
 import { createDataPlane, verificationMaterial } from "./dataplane.js";
 import { AUTHZ_BUNDLE } from "./errors.js";
+import type { BundleLimits } from "../bundle/limits.js";
 
 export interface Running {
   grpcAddr: string;
@@ -30,7 +31,7 @@ export async function serveSingle(config: ServeConfig, logger: Logger): Promise<
   const plane = await createDataPlane(config, budget, logger, metrics);
   const activator = createActivator(config, logger, async (bundle) => {
     await plane.activate(bundle);
-  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }), (ok) => plane.metrics.bundlePolled(ok));
+  }, () => plane.metrics.bundleActivations.inc({ result: "rejected" }), (ok) => plane.metrics.bundlePolled(ok), (limit) => plane.metrics.limitRejections.inc({ limit }));
   const grpcAddr = await plane.start();
   const admin = new AdminServer({
     ready: () => plane.slot.current !== undefined,
@@ -54,12 +55,18 @@ export async function serveSingle(config: ServeConfig, logger: Logger): Promise<
   };
 }
 
+export function bundleLimits(config: ServeConfig): BundleLimits {
+  const l = config.limits;
+  return { downloadBytes: l.bundle_download_bytes, expandedBytes: l.bundle_expanded_bytes, fileBytes: l.bundle_file_bytes, files: l.bundle_files, maxJsonDepth: l.max_json_depth };
+}
+
 export function createActivator(
   config: ServeConfig,
   logger: Logger,
   activate: ConstructorParameters<typeof BundleActivator>[1],
   onReject: (reason: string) => void,
   onPoll?: (ok: boolean) => void,
+  onLimit?: (limit: string) => void,
 ): BundleActivator | undefined {
   const b = config.bundle;
   if (!b.source) return undefined;
@@ -108,6 +115,8 @@ export function createActivator(
       secret: material?.secret,
       keyId: b.verification.key_id,
       scope: b.verification.scope,
+      limits: bundleLimits(config),
+      onLimit,
     },
     activate,
     logger,

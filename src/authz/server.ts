@@ -28,6 +28,13 @@ export interface GrpcServerOptions {
   maxReceiveBytes?: number;
 }
 
+/** Marks a CheckRequest the codec could not decode; the Check handler refuses it with a decision. */
+const UNDECODABLE = Symbol("regent.undecodable");
+
+export function undecodableReason(req: unknown): string | undefined {
+  return typeof req === "object" && req !== null && UNDECODABLE in req ? String((req as Record<symbol, unknown>)[UNDECODABLE]) : undefined;
+}
+
 const HEALTH_SERVICES = new Set(["", "envoy.service.auth.v3.Authorization"]);
 
 export class AuthzServer {
@@ -127,14 +134,23 @@ export class AuthzServer {
  * A response the encoder refuses would reach Envoy as INTERNAL, which Envoy's own failure mode
  * then decides; the sidecar answers its configured denial instead, and says why in the log.
  */
-function guardedSerializer(def: grpc.ServiceDefinition, failStatus: number, onError?: (err: unknown) => void): grpc.ServiceDefinition {
+export function guardedSerializer(def: grpc.ServiceDefinition, failStatus: number, onError?: (err: unknown) => void): grpc.ServiceDefinition {
   const check = def.Check!;
   const serialize = check.responseSerialize;
+  const deserialize = check.requestDeserialize;
   const fallback = serialize(failure("response could not be encoded", failStatus).response);
   return {
     ...def,
     Check: {
       ...check,
+      // grpc-js answers INTERNAL when decoding throws; the docs promise a decision instead.
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return deserialize(bytes);
+        } catch (err) {
+          return { [UNDECODABLE]: (err as Error)?.message ?? String(err) };
+        }
+      },
       responseSerialize: (value: unknown) => {
         try {
           return serialize(value);

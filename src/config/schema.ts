@@ -75,7 +75,13 @@ export interface ServeConfig {
     jwks_cache_seconds: number;
     jwks_min_refresh_seconds: number;
     token_cache_size: number;
+    token_cache_bytes: number;
+    require_exp: boolean;
+    reject_future_iat: boolean;
+    typ: string[];
   };
+  /** Bounds on what enters from outside (requests, tokens, bundles, key sets); docs/limits.md. */
+  limits: LimitsConfig;
   ai: {
     routes: RouteConfig[];
     model: AttributeSource;
@@ -119,6 +125,40 @@ export interface ServeConfig {
   };
 }
 
+export interface LimitsConfig {
+  max_headers: number;
+  max_header_bytes: number;
+  max_path_bytes: number;
+  max_json_depth: number;
+  max_token_bytes: number;
+  max_act_depth: number;
+  unauthenticated_body_bytes: number;
+  bundle_download_bytes: number;
+  bundle_expanded_bytes: number;
+  bundle_file_bytes: number;
+  bundle_files: number;
+  jwks_bytes: number;
+  budget_call_timeout_ms: number;
+}
+
+export function defaultLimits(): LimitsConfig {
+  return {
+    max_headers: 128,
+    max_header_bytes: 64 * 1024,
+    max_path_bytes: 8 * 1024,
+    max_json_depth: 64,
+    max_token_bytes: 16 * 1024,
+    max_act_depth: 16,
+    unauthenticated_body_bytes: 8 * 1024,
+    bundle_download_bytes: 16 * 1024 * 1024,
+    bundle_expanded_bytes: 64 * 1024 * 1024,
+    bundle_file_bytes: 32 * 1024 * 1024,
+    bundle_files: 10_000,
+    jwks_bytes: 1024 * 1024,
+    budget_call_timeout_ms: 2_000,
+  };
+}
+
 export function defaultConfig(): ServeConfig {
   return {
     server: {
@@ -144,7 +184,12 @@ export function defaultConfig(): ServeConfig {
       jwks_cache_seconds: 600,
       jwks_min_refresh_seconds: 30,
       token_cache_size: 10_000,
+      token_cache_bytes: 16 * 1024 * 1024,
+      require_exp: false,
+      reject_future_iat: false,
+      typ: [],
     },
+    limits: defaultLimits(),
     ai: {
       routes: [],
       model: { body_field: "model" },
@@ -333,6 +378,25 @@ const SPEC: Spec = {
     jwks_cache_seconds: int(1, 86_400),
     jwks_min_refresh_seconds: int(0, 86_400),
     token_cache_size: int(0, 10_000_000),
+    token_cache_bytes: int(0, 4 * 1024 * 1024 * 1024),
+    require_exp: bool,
+    reject_future_iat: bool,
+    typ: strList(),
+  },
+  limits: {
+    max_headers: int(1, 100_000),
+    max_header_bytes: int(1024, 64 * 1024 * 1024),
+    max_path_bytes: int(16, 64 * 1024 * 1024),
+    max_json_depth: int(2, 10_000),
+    max_token_bytes: int(128, 16 * 1024 * 1024),
+    max_act_depth: int(0, 1_000),
+    unauthenticated_body_bytes: int(0, 64 * 1024 * 1024),
+    bundle_download_bytes: int(1024, 4 * 1024 * 1024 * 1024),
+    bundle_expanded_bytes: int(1024, 4 * 1024 * 1024 * 1024),
+    bundle_file_bytes: int(1024, 4 * 1024 * 1024 * 1024),
+    bundle_files: int(1, 10_000_000),
+    jwks_bytes: int(1024, 256 * 1024 * 1024),
+    budget_call_timeout_ms: int(1, 600_000),
   },
   ai: {
     routes,
@@ -431,18 +495,19 @@ function walk(spec: Spec, value: unknown, prefix: string): unknown {
   return out;
 }
 
-function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+function mergeDeep(base: Record<string, unknown>, over: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = isPlainObject(b) && isPlainObject(v) && !isMapKey(k) ? mergeDeep(b, v) : v;
+    const path = prefix ? `${prefix}.${k}` : k;
+    out[k] = isPlainObject(b) && isPlainObject(v) && !isMapKey(path) ? mergeDeep(b, v, path) : v;
   }
   return out;
 }
 
 /** Maps whose keys are names (not settings) replace rather than merge. */
-function isMapKey(k: string): boolean {
-  return k === "limits" || k === "plan_limits" || k === "scope_limits" || k === "ids";
+function isMapKey(path: string): boolean {
+  return path === "budget.limits" || path === "budget.plan_limits" || path === "budget.scope_limits" || /^budget\.scope_limits\.[^.]+\.ids$/.test(path);
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -3,3 +3,4 @@
  * identity.authenticated = false and a reason); only configuration problems are.
  */
 export const IDENTITY_JWKS = "identity_jwks_error";
+export const IDENTITY_JWKS_LIMIT = "identity_jwks_limit_error";

@@ -4,7 +4,7 @@
  * roles and scopes always as arrays, and the calling workload's SPIFFE ID.
  */
 import type { JWTPayload } from "jose";
-import { actorChain, type Actor } from "./actors.js";
+import { delegation, MAX_ACTOR_DEPTH, type Actor, type DelegationError } from "./actors.js";
 import type { FailureReason, VerifyResult } from "./jwt.js";
 
 export interface ClaimNames {
@@ -27,6 +27,8 @@ export interface Identity {
   claims?: JWTPayload;
   actors: Actor[];
   delegated: boolean;
+  /** Present when the `act` claim is not a well-formed chain (a string or list, or too deep). */
+  delegation_error?: DelegationError;
   workload?: string;
 }
 
@@ -46,18 +48,20 @@ export function unauthenticated(reason: FailureReason, workload: string | undefi
   return id;
 }
 
-export function buildIdentity(result: VerifyResult, names: ClaimNames, workload: string | undefined): Identity {
+export function buildIdentity(result: VerifyResult, names: ClaimNames, workload: string | undefined, maxActDepth = MAX_ACTOR_DEPTH): Identity {
   if (!result.ok) return unauthenticated(result.reason, workload);
   const c = result.claims as Record<string, unknown>;
-  const actors = actorChain(c);
+  const { actors, error } = delegation(c, maxActDepth);
   const id: Identity = {
     authenticated: true,
     roles: asList(claim(c, names.roles)),
     scopes: scopesOf(c),
     claims: result.claims,
     actors,
-    delegated: actors.length > 0,
+    // A malformed chain still means someone acts for the user: it is never read as "no deputy".
+    delegated: actors.length > 0 || error !== undefined,
   };
+  if (error) id.delegation_error = error;
   if (typeof c.sub === "string") id.subject = c.sub;
   if (typeof c.iss === "string") id.issuer = c.iss;
   const tenant = claim(c, names.tenant);

@@ -1,12 +1,15 @@
 /**
  * A JWKS key source (file or URL) with a cache: keys are reloaded when older than the cache
  * age, and on an unknown `kid` at most once per min-refresh interval, so a stream of forged
- * kids cannot turn into a stream of JWKS fetches. Concurrent refreshes share one load.
+ * kids cannot turn into a stream of JWKS fetches. Concurrent refreshes share one load. A
+ * refresh that withdraws (or replaces) a key tells its listeners which `kid`s went away.
  */
 import { readFile } from "node:fs/promises";
 import { createLocalJWKSet, errors, type JSONWebKeySet, type JWSHeaderParameters, type FlattenedJWSInput } from "jose";
 import { RegentError } from "../errors.js";
-import { IDENTITY_JWKS } from "./errors.js";
+import { IDENTITY_JWKS, IDENTITY_JWKS_LIMIT } from "./errors.js";
+import { BodyTooLarge, readLimited } from "../limits/read-limited.js";
+import { jsonTextTooDeep } from "../limits/json-depth.js";
 
 export interface JwksOptions {
   file?: string;
@@ -14,9 +17,18 @@ export interface JwksOptions {
   cacheSeconds: number;
   minRefreshSeconds: number;
   fetchTimeoutMs?: number;
+  /** The largest key set accepted, in bytes (limits.jwks_bytes). */
+  maxBytes?: number;
+  /** Called when a key set could not be loaded because of a limit. */
+  onLimit?: (limit: string) => void;
   /** For tests and for the clock-skew story: defaults to Date.now. */
   now?: () => number;
 }
+
+/** The `kid` of tokens signed without one: any change of the key set withdraws it. */
+export const NO_KID = "";
+
+export type KeysWithdrawn = (kids: ReadonlySet<string>) => void;
 
 /** Thrown by getKey when no key set could ever be loaded. */
 export class JwksUnavailable extends Error {}
@@ -32,6 +44,9 @@ export class JwksKeySource {
   /** Counts loads, so tests and metrics can see the refresh policy at work. */
   loads = 0;
   private readonly now: () => number;
+  /** kid → the key's JSON, to see which keys a refresh withdrew or replaced. */
+  private known = new Map<string, string>();
+  private readonly listeners: KeysWithdrawn[] = [];
 
   constructor(private readonly opts: JwksOptions) {
     if (!opts.file === !opts.url) throw new RegentError(IDENTITY_JWKS, "a JWKS needs exactly one of a file or a URL");
@@ -52,6 +67,24 @@ export class JwksKeySource {
     }
   };
 
+  /**
+   * Starts a reload in the background when the key set is older than the cache age. The
+   * verifier calls it on cache hits too: traffic made only of cached tokens must still see a
+   * withdrawn key within one refresh.
+   */
+  refreshIfStale(): void {
+    if (this.set && this.now() - this.loadedAt > this.opts.cacheSeconds * 1000) void this.refresh(true);
+  }
+
+  /** Resolves when no reload is running (tests and shutdown wait on it). */
+  whenIdle(): Promise<void> {
+    return this.inflight ?? Promise.resolve();
+  }
+
+  onWithdrawn(listener: KeysWithdrawn): void {
+    this.listeners.push(listener);
+  }
+
   /** Loads the key set now; startup calls it so a broken JWKS file fails loudly. */
   async load(): Promise<void> {
     await this.refresh(false);
@@ -66,6 +99,7 @@ export class JwksKeySource {
     this.inflight = this.fetchSet()
       .then((jwks) => {
         this.set = createLocalJWKSet(jwks);
+        this.noteWithdrawn(jwks);
         this.loadedAt = this.now();
         this.loads++;
         this.lastError = undefined;
@@ -79,18 +113,48 @@ export class JwksKeySource {
     return this.inflight;
   }
 
+  /** Compares the new set with the last one: a kid gone or bound to other material is withdrawn. */
+  private noteWithdrawn(jwks: JSONWebKeySet): void {
+    const next = new Map<string, string>();
+    for (const k of jwks.keys) next.set(typeof k.kid === "string" ? k.kid : NO_KID, JSON.stringify(k));
+    const withdrawn = new Set<string>();
+    for (const [kid, json] of this.known) if (next.get(kid) !== json) withdrawn.add(kid);
+    // A token without a kid was verified by whichever key matched; any change withdraws them all.
+    if (withdrawn.size || next.size !== this.known.size) withdrawn.add(NO_KID);
+    const first = this.known.size === 0;
+    this.known = next;
+    if (!first && withdrawn.size) for (const l of this.listeners) l(withdrawn);
+  }
+
   private async fetchSet(): Promise<JSONWebKeySet> {
+    const max = this.opts.maxBytes ?? 1024 * 1024;
+    const where = this.opts.file ?? this.opts.url;
+    const tooLarge = (): never => {
+      this.opts.onLimit?.("jwks_bytes");
+      throw new RegentError(IDENTITY_JWKS_LIMIT, `the JWKS at ${where} is larger than ${max} bytes (limits.jwks_bytes)`);
+    };
     let text: string;
     if (this.opts.file) {
-      text = await readFile(this.opts.file, "utf8");
+      const bytes = await readFile(this.opts.file);
+      if (bytes.length > max) tooLarge();
+      text = bytes.toString("utf8");
     } else {
       const res = await fetch(this.opts.url!, {
         headers: { accept: "application/json, application/jwk-set+json" },
         signal: AbortSignal.timeout(this.opts.fetchTimeoutMs ?? 5000),
       });
-      if (!res.ok) throw new Error(`GET ${this.opts.url} answered ${res.status}`);
-      text = await res.text();
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`GET ${this.opts.url} answered ${res.status}`);
+      }
+      try {
+        text = Buffer.from(await readLimited(res, max)).toString("utf8");
+      } catch (err) {
+        if (err instanceof BodyTooLarge) tooLarge();
+        throw err;
+      }
     }
+    if (jsonTextTooDeep(text, 16)) throw new Error("not a JWKS: nested deeper than a key set can be");
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== "object" || parsed === null || !Array.isArray((parsed as JSONWebKeySet).keys))
       throw new Error("not a JWKS: no keys array");

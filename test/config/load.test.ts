@@ -55,4 +55,15 @@ describe("resolveConfig", () => {
     expect(e.location?.file).toBe("bad.yaml");
     expect(error(() => resolveConfig({ fileText: "- a\n- b\n", fileName: "list.yaml" })).message).toMatch(/top level must be a mapping/);
   });
+
+  it("fills the limits section from its defaults, merges a partial one, and checks each value", () => {
+    const c = resolveConfig({ fileText: "limits:\n  max_json_depth: 32\nbudget:\n  limits: {acme: 5}\n" });
+    expect(c.limits).toMatchObject({ max_json_depth: 32, bundle_expanded_bytes: 64 * 1024 * 1024, bundle_download_bytes: 16 * 1024 * 1024, max_token_bytes: 16384 });
+    // budget.limits is a map of names and still replaces rather than merges.
+    expect(c.budget.limits).toEqual({ acme: 5 });
+    expect(c.identity).toMatchObject({ token_cache_bytes: 16 * 1024 * 1024, require_exp: false, reject_future_iat: false, typ: [] });
+    expect(error(() => resolveConfig({ fileText: "limits:\n  max_json_depth: 1\n" })).message).toMatch(/^limits\.max_json_depth: must be an integer between 2/);
+    expect(error(() => resolveConfig({ fileText: "limits:\n  bundle_bytes: 1\n" })).message).toMatch(/^limits\.bundle_bytes: unknown key/);
+    expect(resolveConfig({ env: { REGENT_LIMITS__MAX_HEADERS: "50" } }).limits.max_headers).toBe(50);
+  });
 });

@@ -170,4 +170,114 @@ describe("TokenVerifier", () => {
     const r = await v.verify("abc.def.ghi");
     expect(!r.ok && r.reason).toBe("malformed_token");
   });
+
+  it("evicts cached tokens when a refresh withdraws their key, and refuses the key's new tokens", async () => {
+    served = [pubJwk, pub2Jwk];
+    let clock = Date.now();
+    const src = new JwksKeySource({ url, cacheSeconds: 60, minRefreshSeconds: 5, now: () => clock });
+    const v = verifier(src, { now: () => clock });
+    const old = await sign({ ...base, exp: inOneHour() }, rsa2.privateKey, "k2");
+    const kept = await sign({ ...base, exp: inOneHour() }, rsa.privateKey, "k1");
+    expect((await v.verify(old)).ok).toBe(true);
+    expect((await v.verify(kept)).ok).toBe(true);
+    expect(v.cached(old)?.ok).toBe(true);
+    // k2 is withdrawn; the next refresh (here: the cache age passing) takes its tokens out.
+    served = [pubJwk];
+    clock += 61_000;
+    // A cached token's request after the cache age starts the refresh in the background.
+    expect(v.cached(kept)?.ok).toBe(true);
+    await src.whenIdle();
+    expect(v.cached(old)).toBeUndefined();
+    expect(v.cached(kept)?.ok).toBe(true);
+    const again = await v.verify(old);
+    expect(!again.ok && again.reason).toBe("unknown_key");
+    const fresh = await v.verify(await sign({ ...base, sub: "new", exp: inOneHour() }, rsa2.privateKey, "k2"));
+    expect(!fresh.ok && fresh.reason).toBe("unknown_key");
+    served = [pubJwk];
+  });
+
+  it("evicts tokens when a kid is re-bound to other key material", async () => {
+    served = [pubJwk];
+    let clock = Date.now();
+    const src = new JwksKeySource({ url, cacheSeconds: 60, minRefreshSeconds: 5, now: () => clock });
+    const v = verifier(src, { now: () => clock });
+    const token = await sign({ ...base, exp: inOneHour() });
+    expect((await v.verify(token)).ok).toBe(true);
+    served = [{ ...pub2Jwk, kid: "k1" }];
+    clock += 61_000;
+    await v.verify(await sign({ ...base, exp: inOneHour() + 5 }, rsa2.privateKey, "k1"));
+    expect(v.cached(token)).toBeUndefined();
+    served = [pubJwk];
+  });
+
+  it("refuses padded or non-canonical base64url spellings of a valid token", async () => {
+    const v = verifier(new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 }));
+    const token = await sign({ ...base, exp: inOneHour() });
+    expect((await v.verify(token)).ok).toBe(true);
+    const [h, p, sig] = token.split(".");
+    // RS256 signatures are 256 bytes: 342 base64url characters, the last one carrying 4 spare bits.
+    const last = sig!.at(-1)!;
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const flipped = alphabet[alphabet.indexOf(last) ^ 1]!;
+    for (const t of [`${h}.${p}.${sig}==`, `${h}.${p}.${sig!.slice(0, -1)}${flipped}`, `${h}==.${p}.${sig}`, `${h}.${p}.${sig!.replace(/-/g, "+")}`]) {
+      if (t === token) continue;
+      const r = await v.verify(t);
+      expect(!r.ok && r.reason, t.slice(-8)).toBe("malformed_token");
+    }
+  });
+
+  it("can require exp, refuse a future iat beyond the clock tolerance, and check typ", async () => {
+    const src = new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 });
+    const strict = verifier(src, { requireExp: true, rejectFutureIat: true, typ: ["JWT", "at+jwt"] });
+    const now = Math.floor(Date.now() / 1000);
+    const withTyp = (claims: Record<string, unknown>, typ?: string) =>
+      new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1", ...(typ ? { typ } : {}) }).sign(rsa.privateKey);
+    const reason = async (t: string) => {
+      const r = await strict.verify(t);
+      return r.ok ? "ok" : r.reason;
+    };
+    expect(await reason(await withTyp({ ...base, exp: now + 60, iat: now }, "JWT"))).toBe("ok");
+    expect(await reason(await withTyp({ ...base, exp: now + 60, iat: now }, "application/at+jwt"))).toBe("ok");
+    expect(await reason(await withTyp({ ...base, iat: now }, "JWT"))).toBe("missing_exp");
+    expect(await reason(await withTyp({ ...base, exp: now + 600, iat: now + 300 }, "JWT"))).toBe("issued_in_future");
+    expect(await reason(await withTyp({ ...base, exp: now + 600, iat: now + 3 }, "JWT"))).toBe("ok"); // inside the 5 s tolerance
+    expect(await reason(await withTyp({ ...base, exp: now + 60 }, "dpop+jwt"))).toBe("wrong_type");
+    expect(await reason(await withTyp({ ...base, exp: now + 60 }))).toBe("wrong_type");
+    // Without the options the same tokens pass, as before.
+    const lax = verifier(src);
+    const r = await lax.verify(await withTyp({ ...base, iat: now + 300 }));
+    expect(r.ok).toBe(true);
+  });
+
+  it("keeps the token cache within its byte cap, whatever the tokens' sizes", async () => {
+    const src = new JwksKeySource({ url, cacheSeconds: 600, minRefreshSeconds: 30 });
+    const v = verifier(src, { cacheSize: 100_000, cacheBytes: 256 * 1024 });
+    for (let i = 0; i < 40; i++) {
+      const t = await sign({ ...base, pad: "x".repeat(20_000), n: i, exp: inOneHour() });
+      expect((await v.verify(t)).ok).toBe(true);
+      expect(v.cacheBytes).toBeLessThanOrEqual(256 * 1024);
+    }
+    expect(v.cacheEntries).toBeGreaterThan(0);
+    expect(v.cacheEntries).toBeLessThan(40);
+  });
+
+  it("refuses a JWKS larger than its byte limit, and keeps the key set it had", async () => {
+    served = [pubJwk];
+    let clock = Date.now();
+    let limitHits = 0;
+    const src = new JwksKeySource({ url, cacheSeconds: 1, minRefreshSeconds: 0, maxBytes: 4096, onLimit: () => limitHits++, now: () => clock });
+    const v = verifier(src, { now: () => clock });
+    const token = await sign({ ...base, exp: inOneHour() });
+    expect((await v.verify(token)).ok).toBe(true);
+    // The set grows past the limit: the reload fails, the old keys stay in use.
+    served = [...Array.from({ length: 20 }, (_, i): JWK => ({ ...pub2Jwk, kid: `big${i}` })), pubJwk];
+    clock += 2000;
+    const other = await sign({ ...base, sub: "bob", exp: inOneHour() });
+    expect((await v.verify(other)).ok).toBe(true);
+    expect(limitHits).toBe(1);
+    const file = join(dir, "big-jwks.json");
+    writeFileSync(file, JSON.stringify({ keys: served }));
+    await expect(new JwksKeySource({ file, cacheSeconds: 60, minRefreshSeconds: 0, maxBytes: 4096 }).load()).rejects.toThrow(/limits\.jwks_bytes/);
+    served = [pubJwk];
+  });
 });
