@@ -104,7 +104,7 @@ describe("MCP through the check handler", () => {
 });
 
 describe("MCP under fail_mode allow", () => {
-  it("still denies a hostile body: the policy decides it, no evaluation error opens the gate", async () => {
+  it("still denies a hostile body: the request limit refuses it, no evaluation error opens the gate", async () => {
     const open = await startGateway(new MemoryBudgetStore(), "policy: {fail_mode: allow}");
     const token = await open.idp.token(alice);
     const depth = 30_000;
@@ -113,7 +113,8 @@ describe("MCP under fail_mode allow", () => {
       checkRequest({ method: "POST", path: "/v1/tenants/acme/mcp", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body }),
     );
     expect(r.status.code).toBe(7);
-    expect(open.lines[open.lines.length - 1]).toMatchObject({ result: "deny", reason: "invalid_mcp:too_deep" });
+    // limits.max_json_depth refuses the body before any parse, in every fail mode.
+    expect(open.lines[open.lines.length - 1]).toMatchObject({ result: "deny", reason: "body_too_deep", http_status: 400 });
     expect(open.lines[open.lines.length - 1].error).toBeUndefined();
   }, 120_000);
 });
