@@ -11,7 +11,9 @@ import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Logger } from "pino";
 import type { Bundle } from "../bundle/bundle.js";
-import { readBundle, readBundleFiles } from "../bundle/fs.js";
+import { readBundle, readFolderSnapshot } from "../bundle/fs.js";
+import { parseBundleFiles } from "../bundle/bundle.js";
+import { DEFAULT_LIMITS } from "../bundle/tar.js";
 import { verifyBundle } from "../bundle/verify.js";
 import { RegentError } from "../errors.js";
 import { AUTHZ_BUNDLE, AUTHZ_BUNDLE_FETCH } from "./errors.js";
@@ -75,6 +77,9 @@ interface PersistMeta {
   revision?: string;
 }
 
+/** How long a bundle folder must be still before it is read: longer than any pause inside one copy. */
+const FOLDER_SETTLE_MS = 300;
+
 const isUrl = (s: string): boolean => /^https?:\/\//i.test(s);
 /** A remote source is polled; a local one is also watched. */
 const isRemote = (s: string): boolean => isUrl(s) || isOciSource(s);
@@ -85,6 +90,7 @@ export class BundleActivator {
   private etag: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
   private running = false;
   private busy: Promise<void> | undefined;
   private again = false;
@@ -117,6 +123,7 @@ export class BundleActivator {
     this.running = false;
     this.opts.keyring?.stop();
     if (this.timer) clearTimeout(this.timer);
+    if (this.settleTimer) clearTimeout(this.settleTimer);
     this.watcher?.close();
   }
 
@@ -253,12 +260,17 @@ export class BundleActivator {
     });
     const limits = this.opts.limits ? { limits: folderLimits(this.opts.limits) } : {};
     if (info.isDirectory()) {
-      const files = await readBundleFiles(path, limits);
+      const snapshot = await readFolderSnapshot(path, { ...DEFAULT_LIMITS, ...limits.limits }, FOLDER_SETTLE_MS);
+      if ("settlingMs" in snapshot) {
+        this.pollAfter(snapshot.settlingMs);
+        return "unchanged";
+      }
+      const files = snapshot.files;
       const h = createHash("sha256");
       for (const [name, data] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) h.update(name).update("\0").update(data).update("\0");
       const digest = h.digest("hex");
       if (digest === this.digest) return "unchanged";
-      return { bundle: this.opts.limits ? checkedBundle(files, this.opts.limits) : await readBundle(path), digest };
+      return { bundle: this.opts.limits ? checkedBundle(files, this.opts.limits) : parseBundleFiles(files), digest };
     }
     if (this.opts.limits && info.size > this.opts.limits.downloadBytes)
       throw new BundleLimitError("bundle_download_bytes", `${path} is ${info.size} bytes, over the limit of ${this.opts.limits.downloadBytes} bytes (limits.bundle_download_bytes)`);
@@ -315,6 +327,16 @@ export class BundleActivator {
   nextDelayMs(): number {
     const opts = { minSeconds: this.opts.pollMinSeconds, maxSeconds: this.opts.pollMaxSeconds, backoffMaxSeconds: this.opts.backoffMaxSeconds };
     return nextPollDelayMs(opts, this.status.consecutive_failures, this.hint);
+  }
+
+  /** One more round once a bundle folder has been still long enough to be read as one revision. */
+  private pollAfter(ms: number): void {
+    if (!this.running || this.settleTimer) return;
+    this.settleTimer = setTimeout(() => {
+      this.settleTimer = undefined;
+      void this.poll();
+    }, ms);
+    this.settleTimer.unref();
   }
 
   private schedule(): void {

@@ -99,3 +99,50 @@ export async function extractBundle(source: Uint8Array | string, dir: string, op
   await writeFilesToDir(files, dir);
   return bundle;
 }
+
+/** A folder read as one revision, or how long to wait before it can be. */
+export type FolderSnapshot = { files: Map<string, Uint8Array> } | { settlingMs: number };
+
+/**
+ * Reads a bundle folder only as a consistent revision. Files copied in place arrive one by one,
+ * so a read in the middle would pair the manifest of one revision with the data of the previous:
+ * the folder must have been still for `settleMs`, and unchanged across the read. The folder's
+ * real path is resolved once, so a symbolic link swapped in one rename (Kubernetes' ConfigMap
+ * layout, and the way to publish atomically) is read wholly from one side.
+ */
+export async function readFolderSnapshot(dir: string, limits: ReadLimits, settleMs: number, now = Date.now): Promise<FolderSnapshot> {
+  const root = await realpath(dir);
+  const before = await folderStamp(root);
+  const quietFor = now() - before.newestMs;
+  if (quietFor < settleMs) return { settlingMs: settleMs - Math.max(0, quietFor) };
+  const files = await readBundleDir(root, limits);
+  const after = await folderStamp(root);
+  if (after.stamp !== before.stamp) return { settlingMs: settleMs };
+  return { files };
+}
+
+/** Every entry's path, size, inode and modification time, and the newest of those times. */
+async function folderStamp(root: string): Promise<{ stamp: string; newestMs: number }> {
+  const parts: string[] = [];
+  let newestMs = 0;
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    const names = (await readdir(abs)).sort();
+    for (const name of names) {
+      const childAbs = join(abs, name);
+      const s = await lstat(childAbs).catch(() => undefined);
+      // Removed between the listing and the lstat: the folder is still changing.
+      if (!s) {
+        parts.push(`${rel}/${name}:gone`);
+        newestMs = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      newestMs = Math.max(newestMs, s.mtimeMs, s.ctimeMs);
+      parts.push(`${rel}/${name}:${s.size}:${s.ino}:${s.mtimeMs}`);
+      if (s.isDirectory()) await walk(childAbs, `${rel}/${name}`);
+    }
+  };
+  const s = await lstat(root);
+  newestMs = Math.max(s.mtimeMs, s.ctimeMs);
+  await walk(root, "");
+  return { stamp: parts.join("\n"), newestMs };
+}
