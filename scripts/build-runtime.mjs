@@ -23,7 +23,7 @@ const families = readdirSync(join(src, "builtins"))
 
 mkdirSync(dirname(out), { recursive: true });
 const started = Date.now();
-const { error, stderr } = await asc.main(
+const { error } = await asc.main(
   [
     join("src", "wasm-runtime", "index.ts"),
     ...families,

@@ -63,13 +63,13 @@ export function firstResult(rs: unknown): unknown {
 /** Fails the suite when the two sides of a comparison disagree: timing different decisions means nothing. */
 export function assertSameDecision(what: string, cases: { label: string; input: unknown }[], a: (i: unknown) => unknown, b: (i: unknown) => unknown): void {
   for (const c of cases) {
-    let da: unknown, db: unknown;
+    let da: unknown;
     try {
       da = a(c.input);
     } catch (err) {
       throw new RegentError(BENCH_ERRORS.mismatch, `${what}: the policy failed on "${c.label}": ${describe(err)}`);
     }
-    db = b(c.input);
+    const db = b(c.input);
     if (canonical(da) !== canonical(db)) {
       throw new RegentError(BENCH_ERRORS.mismatch, `${what}: on "${c.label}" the compiled policy and the reference differ: ${difference(da, db)}`);
     }

@@ -284,7 +284,7 @@ export class BundleActivator {
     const dir = this.opts.persistDir;
     if (!dir) return;
     let bytes: Uint8Array;
-    let meta: PersistMeta = { source: "" };
+    let meta: PersistMeta;
     try {
       bytes = new Uint8Array(await readFile(join(dir, "bundle.tar.gz")));
       meta = JSON.parse(await readFile(join(dir, "bundle.json"), "utf8")) as PersistMeta;

@@ -23,12 +23,22 @@ export function loadExtProcProto(): { service: grpc.ServiceDefinition; root: grp
   try {
     const def = protoLoader.loadSync([PROTO], { ...LOADER_OPTIONS, includeDirs: protoIncludeDirs() });
     const root = grpc.loadPackageDefinition(def);
-    const ctor = (root as any).envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
+    const ctor = (root.envoy as grpc.GrpcObject & { service: { ext_proc: { v3: { ExternalProcessor: grpc.ServiceClientConstructor } } } }).service.ext_proc.v3.ExternalProcessor;
     cached = { service: ctor.service, root };
     return cached;
   } catch (err) {
     throw new RegentError(AUTHZ_PROTO, `cannot load the ext_proc protos: ${(err as Error).message}`);
   }
+}
+
+/** The ProcessingRequest fields regent reads, as proto-loader decodes them (one of them is set). */
+interface ProcessingRequest {
+  requestHeaders?: { headers?: HeaderMap };
+  responseHeaders?: { headers?: HeaderMap; endOfStream?: boolean };
+  responseBody?: { body?: Buffer; endOfStream?: boolean };
+  requestBody?: object;
+  requestTrailers?: object;
+  responseTrailers?: object;
 }
 
 interface HeaderMap {
@@ -128,9 +138,9 @@ export class ExtProcServer {
     });
   }
 
-  private readonly process = (call: grpc.ServerDuplexStream<any, any>): void => {
+  private readonly process = (call: grpc.ServerDuplexStream<ProcessingRequest, Record<string, unknown>>): void => {
     const state = new StreamState(this.opts.reservationHeader, this.opts.settle, this.opts.onError);
-    call.on("data", (m: Record<string, any>) => {
+    call.on("data", (m: ProcessingRequest) => {
       try {
         call.write(this.answer(state, m));
       } catch (err) {
@@ -142,7 +152,7 @@ export class ExtProcServer {
     call.on("error", () => undefined); // Envoy cancelling a stream is normal; nothing to report
   };
 
-  private answer(state: StreamState, m: Record<string, any>): Record<string, unknown> {
+  private answer(state: StreamState, m: ProcessingRequest): Record<string, unknown> {
     if (m.requestHeaders) {
       state.onRequestHeaders(m.requestHeaders.headers);
       // The upstream has no use for the reservation id; only regent reads it.

@@ -50,7 +50,8 @@ export class Metrics {
       registers,
     });
     this.bundleInfo = new Gauge({ name: "regent_bundle_info", help: "1 for the revision of the active bundle.", labelNames: ["revision"], registers, aggregator: "max" });
-    const self = this;
+    // prom-client calls collect() with the gauge as `this`; the activation time is read from here.
+    const activatedAt = (): number | undefined => this.activatedAt;
     this.bundleActivatedAt = new Gauge({ name: "regent_bundle_activated_timestamp_seconds", help: "When the active bundle was activated (unix seconds).", registers, aggregator: "max" });
     // Event-loop delay since the last scrape: a stalled loop stalls every Check, so it is watched.
     const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -71,7 +72,8 @@ export class Metrics {
       registers,
       aggregator: "min",
       collect() {
-        if (self.activatedAt) this.set((Date.now() - self.activatedAt) / 1000);
+        const at = activatedAt();
+        if (at) this.set((Date.now() - at) / 1000);
       },
     });
   }

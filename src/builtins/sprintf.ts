@@ -93,7 +93,9 @@ function formatFloat(x: number, verb: "e" | "E" | "f" | "F" | "g" | "G", prec: n
   } else {
     const shortest = prec === undefined;
     const p = prec === 0 ? 1 : prec;
-    let { d, dp } = digitsOf(ax, p);
+    const digits = digitsOf(ax, p);
+    const dp = digits.dp;
+    let d = digits.d;
     if (!shortest && !sharp) d = d.replace(/0+$/, "") || "0";
     let eprec = shortest ? 6 : p!;
     if (!shortest && eprec > d.length && d.length >= dp) eprec = d.length;
@@ -164,7 +166,7 @@ function formatString(verb: string, s: string, spec: Spec): string | undefined {
   const cut = (x: string) => (spec.prec === undefined ? x : [...x].slice(0, spec.prec).join(""));
   switch (verb) {
     case "s": case "v": return pad(cut(s), spec, false);
-    case "q": return pad(spec.sharp && !s.includes("`") && !/[\x00-\x1f]/.test(s) ? "`" + cut(s) + "`" : goQuote(cut(s)), spec, false);
+    case "q": return pad(spec.sharp && !s.includes("`") && !hasControlChar(s) ? "`" + cut(s) + "`" : goQuote(cut(s)), spec, false);
     case "x": case "X": {
       let hex = [...new TextEncoder().encode(s)].map((b) => b.toString(16).padStart(2, "0"));
       if (spec.prec !== undefined) hex = hex.slice(0, spec.prec);
@@ -253,3 +255,9 @@ export const sprintfBuiltins: Record<string, HostFn> = {
     return goSprintf(f, xs.map(toGoArg));
   },
 };
+
+/** Go's %#q falls back to a quoted string when a backquoted one could not hold the text. */
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
+  return false;
+}

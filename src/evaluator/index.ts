@@ -10,6 +10,8 @@ import { EVAL_ERRORS, toRegentError } from "./errors.js";
 
 export { EVAL_ERRORS, toRegentError } from "./errors.js";
 
+// A host built-in checks its own operands, so its parameters may be of any type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type HostBuiltin = (...args: any[]) => unknown;
 
 export interface LoadOptions {

@@ -72,10 +72,17 @@ function termVars(t: Term | null, out: Set<string>, inner: Set<string> | null): 
       return;
     case "arraycomp":
     case "setcomp":
-      if (inner) termVars(t.head, inner, inner), t.body.forEach((e) => exprVars(e, inner, inner));
+      if (inner) {
+        termVars(t.head, inner, inner);
+        t.body.forEach((e) => exprVars(e, inner, inner));
+      }
       return;
     case "objectcomp":
-      if (inner) termVars(t.key, inner, inner), termVars(t.value, inner, inner), t.body.forEach((e) => exprVars(e, inner, inner));
+      if (inner) {
+        termVars(t.key, inner, inner);
+        termVars(t.value, inner, inner);
+        t.body.forEach((e) => exprVars(e, inner, inner));
+      }
       return;
     default:
       return;
@@ -85,10 +92,18 @@ function termVars(t: Term | null, out: Set<string>, inner: Set<string> | null): 
 function exprVars(e: Expr, out: Set<string>, inner: Set<string> | null): void {
   const x = e.expr;
   if (x.type === "term") termVars(x.term, out, inner);
-  else if (x.type === "somein") (termVars(x.key, out, inner), termVars(x.value, out, inner), termVars(x.domain, out, inner));
+  else if (x.type === "somein") {
+    termVars(x.key, out, inner);
+    termVars(x.value, out, inner);
+    termVars(x.domain, out, inner);
+  }
   else if (x.type === "every") {
     termVars(x.domain, out, inner);
-    if (inner) (termVars(x.key, inner, inner), termVars(x.value, inner, inner), x.body.forEach((b) => exprVars(b, inner, inner)));
+    if (inner) {
+      termVars(x.key, inner, inner);
+      termVars(x.value, inner, inner);
+      x.body.forEach((b) => exprVars(b, inner, inner));
+    }
   }
   for (const w of e.with) termVars(w.value, out, inner);
 }

@@ -79,7 +79,10 @@ describe("serving from an OCI registry", () => {
         try {
           const res = await regent.client.check(checkRequest({ path: "/allow" }));
           if (res.status.code !== 0) failures.push(JSON.stringify(res.status));
-          else (ok++, seen.add(headerMap(res.okResponse.headers)["x-rev"]!));
+          else {
+            ok++;
+            seen.add(headerMap(res.okResponse.headers)["x-rev"]!);
+          }
         } catch (err) {
           failures.push(String(err));
         }

@@ -59,7 +59,7 @@ describe("regent build", () => {
     const r = runVerbProcess("build.ts", ["build", "-t", "wasm", "-e", "a/allow", "-o", out, "--revision", "r1", join(dir, "p")], dir);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*cli\.tar\.gz \(\d+ bytes, sha256 [0-9a-f]{64}\)\nrevision:    r1\n/);
+    expect(r.stdout).toMatch(/^wrote .*cli\.tar\.gz \(\d+ bytes, sha256 [0-9a-f]{64}\)\nrevision: {4}r1\n/);
     expect((await readFile(out)).length).toBeGreaterThan(100);
   }, 180_000);
 });

@@ -34,7 +34,7 @@ describe("regent inspect", () => {
     expect(r.stdout).toContain("roots:       envoy, regent");
     expect(r.stdout).toContain("  envoy/authz/allow  (policy.wasm)");
     expect(r.stdout).toContain("host built-ins: regex.match, sprintf");
-    expect(r.stdout).toMatch(/\n\s+\d+  envoy\/authz\/policy\.rego\n/);
+    expect(r.stdout).toMatch(/\n\s+\d+ {2}envoy\/authz\/policy\.rego\n/);
     expect(r.stdout).toContain("signature:   signed (not verified: pass --verification-key)");
   });
 
@@ -44,7 +44,7 @@ describe("regent inspect", () => {
     expect((await runInspect(join(dir, "b.tar.gz"), { verificationSecretFile: join(dir, "secret") })).stdout).toContain("signature:   verified (HS256, key id k1)");
     const bad = await runInspect(join(dir, "b.tar.gz"), { verificationSecretFile: join(dir, "wrong-secret") });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/signature:   INVALID\n  the signature does not verify/);
+    expect(bad.stdout).toMatch(/signature: {3}INVALID\n {2}the signature does not verify/);
   });
 
   it("prints JSON", async () => {

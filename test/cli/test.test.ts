@@ -34,7 +34,7 @@ describe("regent test", () => {
   it("reports a failing test with its location, exits 2, and prints every test under -v", async () => {
     const r = await runTestCommand(["p"], { cwd: dir, verbose: true });
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/^FAILURES\n-{80}\np\/app_test\.rego:5:1: data\.app\.test_bob_deliberately_fails: FAIL \(\d+(\.\d+)?(µs|ms)\)\n  undefined/);
+    expect(r.stdout).toMatch(/^FAILURES\n-{80}\np\/app_test\.rego:5:1: data\.app\.test_bob_deliberately_fails: FAIL \(\d+(\.\d+)?(µs|ms)\)\n {2}undefined/);
     expect(r.stdout).toMatch(/SUMMARY\n-{80}\np\/app_test\.rego:\ndata\.app\.test_alice: PASS \(\d+(\.\d+)?(µs|ms)\)\ndata\.app\.test_bob_deliberately_fails: FAIL/);
     expect(r.stdout).toMatch(/\nPASS: 1\/2\nFAIL: 1\/2\n$/);
   }, 120_000);

@@ -16,7 +16,6 @@ let rsa2: { privateKey: CryptoKey; publicKey: CryptoKey };
 let pubJwk: JWK;
 let pub2Jwk: JWK;
 let served: JWK[] = [];
-let fetches = 0;
 let server: Server;
 let url: string;
 const dir = mkdtempSync(join(tmpdir(), "regent-jwt-"));
@@ -28,7 +27,6 @@ beforeAll(async () => {
   pub2Jwk = { ...(await exportJWK(rsa2.publicKey)), kid: "k2", alg: "RS256", use: "sig" };
   served = [pubJwk];
   server = createServer((_req, res) => {
-    fetches++;
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ keys: served }));
   });
